@@ -1,0 +1,172 @@
+import type { Dataset } from '../core/lake-record.js';
+
+/** The catalog port: everything chatlake keeps besides the Parquet files. One interface, one backend per folder. */
+export interface Catalog {
+  readonly backend: string;
+  /** Runs fn in one transaction: everything it writes commits together or not at all. */
+  write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T>;
+
+  source(uri: string, kind: string, platform: string): Promise<SourceRow>;
+  checkpoint(sourceId: number): Promise<Checkpoint | null>;
+
+  startTask(kind: string, args: unknown): Promise<number>;
+  finishTask(id: number, status: TaskStatus, counts: unknown, error?: string | null): Promise<void>;
+  tasks(limit: number, kind?: string): Promise<TaskRow[]>;
+  /** Marks tasks still "running" whose process is gone (a crash) as interrupted. */
+  interruptStaleTasks(olderThan: number): Promise<number>;
+
+  dataFiles(filter?: { dataset?: Dataset; partitions?: string[] }): Promise<DataFileRow[]>;
+  partitions(dataset?: Dataset): Promise<PartitionRow[]>;
+  conversations(): Promise<ConversationRow[]>;
+  contacts(): Promise<ContactRow[]>;
+  revocations(platform: string, messageIds?: string[]): Promise<RevocationRow[]>;
+  keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>>;
+  schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]>;
+  qualityMetrics(taskId: number): Promise<QualityMetricRow[]>;
+
+  quarantine(filter: { status?: QuarantineStatus; limit?: number; afterId?: number }): Promise<QuarantineRow[]>;
+  quarantineEntry(id: number): Promise<QuarantineRow | null>;
+  quarantineCounts(): Promise<Record<QuarantineStatus, number>>;
+
+  close(): Promise<void>;
+}
+
+/** What one transaction may do. Batch methods take many rows and return per-row outcomes where they matter. */
+export interface CatalogWriter {
+  /** Records the keys; returns the ones that were new (the rest are stored already: duplicates). */
+  claimKeys(dataset: Dataset, platform: string, keys: readonly KeyClaim[]): Promise<Set<string>>;
+  /** Registers files (making them visible) and adds them to their partitions; returns their ids in order. */
+  addDataFiles(files: readonly NewDataFile[], taskId: number | null): Promise<number[]>;
+  /** Unregisters files (compaction, repair); returns their rows so the caller can delete them after commit. */
+  removeDataFiles(ids: readonly number[]): Promise<DataFileRow[]>;
+  addLineage(rows: readonly LineageRow[]): Promise<void>;
+  moveLineage(fromFileIds: readonly number[], toFileId: number): Promise<void>;
+  saveCheckpoint(cp: Checkpoint): Promise<void>;
+  touchConversations(rows: readonly ConversationRow[]): Promise<void>;
+  upsertContacts(rows: readonly ContactRow[]): Promise<void>;
+  addRevocations(rows: readonly RevocationRow[]): Promise<void>;
+  addQuarantine(rows: readonly NewQuarantine[], taskId: number | null): Promise<void>;
+  setQuarantineStatus(ids: readonly number[], status: QuarantineStatus): Promise<void>;
+  /** The version of this field set, recording a new version if it was never seen. */
+  schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number>;
+  addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void>;
+}
+
+export type TaskStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type QuarantineStatus = 'open' | 'retried' | 'resolved';
+
+export interface SourceRow {
+  id: number;
+  uri: string;
+  kind: string;
+  platform: string;
+}
+export interface Checkpoint {
+  sourceId: number;
+  offset: number;
+  line: number;
+  fileSize: number;
+  fileId: string | null;
+  headHash: string | null;
+  tailHash: string | null;
+}
+export interface KeyClaim {
+  key: string;
+  partition: string;
+}
+export interface NewDataFile {
+  dataset: Dataset;
+  partition: string;
+  path: string;
+  rows: number;
+  bytes: number;
+  minTime: number;
+  maxTime: number;
+  schemaVersion: number;
+}
+export interface DataFileRow extends NewDataFile {
+  id: number;
+  createdAt: number;
+}
+export interface PartitionRow {
+  dataset: Dataset;
+  partition: string;
+  rows: number;
+  files: number;
+  bytes: number;
+  minTime: number;
+  maxTime: number;
+}
+export interface LineageRow {
+  dataFileId: number;
+  sourceId: number;
+  startOffset: number;
+  endOffset: number;
+}
+export interface ConversationRow {
+  platform: string;
+  conversationId: string;
+  isGroup: boolean;
+  firstAt: number;
+  lastAt: number;
+  messageCount: number;
+}
+export interface ContactRow {
+  platform: string;
+  contactId: string;
+  accountId: string | null;
+  contactType: string;
+  alias: string | null;
+  nickname: string | null;
+  remark: string | null;
+  memberCount: number | null;
+  deleted: boolean;
+  observedAt: number;
+}
+export interface RevocationRow {
+  platform: string;
+  messageId: string;
+  revokeId: string;
+  revokedAt: number;
+}
+export interface NewQuarantine {
+  source: string;
+  line: number | null;
+  byteOffset: number | null;
+  reason: string;
+  raw: Uint8Array;
+}
+export interface QuarantineRow extends NewQuarantine {
+  id: number;
+  status: QuarantineStatus;
+  taskId: number | null;
+  createdAt: number;
+  resolvedAt: number | null;
+}
+export interface TaskRow {
+  id: number;
+  kind: string;
+  status: TaskStatus;
+  startedAt: number;
+  endedAt: number | null;
+  args: unknown;
+  counts: unknown;
+  error: string | null;
+}
+export interface SchemaVersionRow {
+  dataset: Dataset;
+  version: number;
+  fieldSet: string;
+  columns: string;
+  firstSeenAt: number;
+}
+export interface NewQualityMetric {
+  taskId: number;
+  dataset: Dataset;
+  metric: string;
+  numerator: number;
+  denominator: number;
+}
+export interface QualityMetricRow extends NewQualityMetric {
+  value: number;
+}

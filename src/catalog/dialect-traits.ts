@@ -1,0 +1,20 @@
+import type { ColumnDefinitionBuilder } from 'kysely';
+
+/** What differs between catalog backends, as data: migrations and queries read these, never a backend name. */
+export interface DialectTraits {
+  readonly name: string;
+  /** Makes an integer column an auto-assigned primary key. */
+  readonly autoId: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  readonly blobType: 'blob' | 'bytea';
+  /** Appended to CREATE TABLE of composite-key lookup tables. */
+  readonly clusteredKeySuffix: string;
+  /** Most bind parameters one statement may carry. */
+  readonly maxParams: number;
+  /** The two-argument scalar min/max functions (SQLite: min/max, PostgreSQL: least/greatest). */
+  readonly least: string;
+  readonly greatest: string;
+  /** The bind placeholder for the i-th parameter (0-based) in hand-built bulk statements. */
+  readonly placeholder: (i: number) => string;
+  /** Starts a write transaction that takes the write lock at once (no later lock upgrade to fail). */
+  readonly beginWrite: string;
+}

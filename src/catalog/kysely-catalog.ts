@@ -1,0 +1,550 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Dataset } from '../core/lake-record.js';
+import { bulkInsert } from './bulk-insert.js';
+import type {
+  Catalog,
+  CatalogWriter,
+  Checkpoint,
+  ContactRow,
+  ConversationRow,
+  DataFileRow,
+  KeyClaim,
+  LineageRow,
+  NewDataFile,
+  NewQualityMetric,
+  NewQuarantine,
+  PartitionRow,
+  QualityMetricRow,
+  QuarantineRow,
+  QuarantineStatus,
+  RevocationRow,
+  SchemaVersionRow,
+  SourceRow,
+  TaskRow,
+  TaskStatus,
+} from './catalog.js';
+import type { DialectTraits } from './dialect-traits.js';
+import type { CatalogSchema } from './schema.js';
+
+type Db = Kysely<CatalogSchema>;
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const now = () => Date.now();
+
+/** The catalog over any Kysely dialect; a backend folder supplies the connection and its traits. */
+export class KyselyCatalog implements Catalog {
+  constructor(
+    readonly db: Db,
+    readonly traits: DialectTraits,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  get backend(): string {
+    return this.traits.name;
+  }
+
+  write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      await sql.raw(this.traits.beginWrite).execute(conn);
+      try {
+        const result = await fn(new KyselyCatalogWriter(conn, this.traits));
+        await sql.raw('commit').execute(conn);
+        return result;
+      } catch (error) {
+        await sql.raw('rollback').execute(conn).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  async source(uri: string, kind: string, platform: string): Promise<SourceRow> {
+    await this.db
+      .insertInto('sources')
+      .values({ uri, kind, platform, created_at: now() })
+      .onConflict((oc) => oc.column('uri').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('sources').selectAll().where('uri', '=', uri).executeTakeFirstOrThrow();
+    return { id: num(row.id), uri: row.uri, kind: row.kind, platform: row.platform };
+  }
+
+  async checkpoint(sourceId: number): Promise<Checkpoint | null> {
+    const r = await this.db.selectFrom('checkpoints').selectAll().where('source_id', '=', sourceId).executeTakeFirst();
+    if (!r) return null;
+    return {
+      sourceId,
+      offset: num(r.offset),
+      line: num(r.line),
+      fileSize: num(r.file_size),
+      fileId: r.file_id,
+      headHash: r.head_hash,
+      tailHash: r.tail_hash,
+    };
+  }
+
+  async startTask(kind: string, args: unknown): Promise<number> {
+    const r = await this.db
+      .insertInto('tasks')
+      .values({ kind, status: 'running', started_at: now(), args: JSON.stringify(args ?? null) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return num(r.id);
+  }
+
+  async finishTask(id: number, status: TaskStatus, counts: unknown, error: string | null = null): Promise<void> {
+    await this.db
+      .updateTable('tasks')
+      .set({ status, ended_at: now(), counts: JSON.stringify(counts ?? null), error })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async tasks(limit: number, kind?: string): Promise<TaskRow[]> {
+    let q = this.db.selectFrom('tasks').selectAll().orderBy('id', 'desc').limit(limit);
+    if (kind) q = q.where('kind', '=', kind);
+    return (await q.execute()).map((r) => ({
+      id: num(r.id),
+      kind: r.kind,
+      status: r.status as TaskStatus,
+      startedAt: num(r.started_at),
+      endedAt: numOrNull(r.ended_at),
+      args: r.args ? JSON.parse(r.args) : null,
+      counts: r.counts ? JSON.parse(r.counts) : null,
+      error: r.error,
+    }));
+  }
+
+  async interruptStaleTasks(olderThan: number): Promise<number> {
+    const r = await this.db
+      .updateTable('tasks')
+      .set({ status: 'interrupted', ended_at: now(), error: 'the process ended before the task finished' })
+      .where('status', '=', 'running')
+      .where('started_at', '<', olderThan)
+      .executeTakeFirst();
+    return num(r.numUpdatedRows);
+  }
+
+  async dataFiles(filter: { dataset?: Dataset; partitions?: string[] } = {}): Promise<DataFileRow[]> {
+    let q = this.db.selectFrom('data_files').selectAll().orderBy('dataset').orderBy('partition').orderBy('id');
+    if (filter.dataset) q = q.where('dataset', '=', filter.dataset);
+    if (filter.partitions) {
+      if (filter.partitions.length === 0) return [];
+      q = q.where('partition', 'in', filter.partitions);
+    }
+    return (await q.execute()).map(toDataFile);
+  }
+
+  async partitions(dataset?: Dataset): Promise<PartitionRow[]> {
+    let q = this.db.selectFrom('partitions').selectAll().orderBy('dataset').orderBy('partition');
+    if (dataset) q = q.where('dataset', '=', dataset);
+    return (await q.execute()).map((r) => ({
+      dataset: r.dataset as Dataset,
+      partition: r.partition,
+      rows: num(r.rows),
+      files: num(r.files),
+      bytes: num(r.bytes),
+      minTime: num(r.min_time),
+      maxTime: num(r.max_time),
+    }));
+  }
+
+  async conversations(): Promise<ConversationRow[]> {
+    const rows = await this.db.selectFrom('conversations').selectAll().orderBy('last_at', 'desc').execute();
+    return rows.map((r) => ({
+      platform: r.platform,
+      conversationId: r.conversation_id,
+      isGroup: num(r.is_group) === 1,
+      firstAt: num(r.first_at),
+      lastAt: num(r.last_at),
+      messageCount: num(r.message_count),
+    }));
+  }
+
+  async contacts(): Promise<ContactRow[]> {
+    const rows = await this.db.selectFrom('contacts').selectAll().orderBy('contact_id').execute();
+    return rows.map((r) => ({
+      platform: r.platform,
+      contactId: r.contact_id,
+      accountId: r.account_id,
+      contactType: r.contact_type,
+      alias: r.alias,
+      nickname: r.nickname,
+      remark: r.remark,
+      memberCount: numOrNull(r.member_count),
+      deleted: num(r.deleted) === 1,
+      observedAt: num(r.observed_at),
+    }));
+  }
+
+  async revocations(platform: string, messageIds?: string[]): Promise<RevocationRow[]> {
+    let q = this.db.selectFrom('revocations').selectAll().where('platform', '=', platform);
+    if (messageIds) {
+      if (messageIds.length === 0) return [];
+      q = q.where('message_id', 'in', messageIds);
+    }
+    return (await q.execute()).map((r) => ({
+      platform: r.platform,
+      messageId: r.message_id,
+      revokeId: r.revoke_id,
+      revokedAt: num(r.revoked_at),
+    }));
+  }
+
+  async keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const chunk = this.traits.maxParams - 2;
+    for (let i = 0; i < keys.length; i += chunk) {
+      const rows = await this.db
+        .selectFrom('record_keys')
+        .select(['record_key', 'partition'])
+        .where('dataset', '=', dataset)
+        .where('platform', '=', platform)
+        .where('record_key', 'in', keys.slice(i, i + chunk))
+        .execute();
+      for (const r of rows) out.set(r.record_key, r.partition);
+    }
+    return out;
+  }
+
+  async schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]> {
+    let q = this.db.selectFrom('schema_versions').selectAll().orderBy('dataset').orderBy('version');
+    if (dataset) q = q.where('dataset', '=', dataset);
+    return (await q.execute()).map((r) => ({
+      dataset: r.dataset as Dataset,
+      version: num(r.version),
+      fieldSet: r.field_set,
+      columns: r.columns,
+      firstSeenAt: num(r.first_seen_at),
+    }));
+  }
+
+  async qualityMetrics(taskId: number): Promise<QualityMetricRow[]> {
+    const rows = await this.db.selectFrom('quality_metrics').selectAll().where('task_id', '=', taskId).execute();
+    return rows.map((r) => ({
+      taskId: num(r.task_id),
+      dataset: r.dataset as Dataset,
+      metric: r.metric,
+      numerator: num(r.numerator),
+      denominator: num(r.denominator),
+      value: Number(r.value),
+    }));
+  }
+
+  async quarantine(filter: { status?: QuarantineStatus; limit?: number; afterId?: number }): Promise<QuarantineRow[]> {
+    let q = this.db
+      .selectFrom('quarantine')
+      .selectAll()
+      .orderBy('id')
+      .limit(filter.limit ?? 100);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.afterId !== undefined) q = q.where('id', '>', filter.afterId);
+    return (await q.execute()).map(toQuarantine);
+  }
+
+  async quarantineEntry(id: number): Promise<QuarantineRow | null> {
+    const r = await this.db.selectFrom('quarantine').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toQuarantine(r) : null;
+  }
+
+  async quarantineCounts(): Promise<Record<QuarantineStatus, number>> {
+    const rows = await this.db
+      .selectFrom('quarantine')
+      .select(['status', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('status')
+      .execute();
+    const out: Record<QuarantineStatus, number> = { open: 0, retried: 0, resolved: 0 };
+    for (const r of rows) out[r.status as QuarantineStatus] = num(r.n);
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy().then(this.onClose);
+  }
+}
+
+class KyselyCatalogWriter implements CatalogWriter {
+  constructor(
+    private readonly db: Db,
+    private readonly traits: DialectTraits,
+  ) {}
+
+  async claimKeys(dataset: Dataset, platform: string, keys: readonly KeyClaim[]): Promise<Set<string>> {
+    const rows = await bulkInsert<{ record_key: string }>(
+      this.db,
+      this.traits,
+      'record_keys',
+      ['dataset', 'platform', 'record_key', 'partition'],
+      keys.map((k) => [dataset, platform, k.key, k.partition]),
+      'on conflict do nothing returning record_key',
+    );
+    return new Set(rows.map((r) => r.record_key));
+  }
+
+  async addDataFiles(files: readonly NewDataFile[], taskId: number | null): Promise<number[]> {
+    const ids: number[] = [];
+    const createdAt = now();
+    for (const f of files) {
+      const r = await this.db
+        .insertInto('data_files')
+        .values({
+          dataset: f.dataset,
+          partition: f.partition,
+          path: f.path,
+          rows: f.rows,
+          bytes: f.bytes,
+          min_time: f.minTime,
+          max_time: f.maxTime,
+          schema_version: f.schemaVersion,
+          task_id: taskId,
+          created_at: createdAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(num(r.id));
+      await this.adjustPartition(f.dataset, f.partition, f.rows, 1, f.bytes, f.minTime, f.maxTime);
+    }
+    return ids;
+  }
+
+  async removeDataFiles(ids: readonly number[]): Promise<DataFileRow[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db.selectFrom('data_files').selectAll().where('id', 'in', ids).execute()).map(toDataFile);
+    await this.db.deleteFrom('data_files').where('id', 'in', ids).execute();
+    for (const f of rows) await this.adjustPartition(f.dataset, f.partition, -f.rows, -1, -f.bytes, null, null);
+    const touched = new Set(rows.map((f) => `${f.dataset}\u0000${f.partition}`));
+    for (const key of touched) {
+      const [dataset, partition] = key.split('\u0000') as [string, string];
+      await this.recomputePartitionBounds(dataset, partition);
+    }
+    return rows;
+  }
+
+  async addLineage(rows: readonly LineageRow[]): Promise<void> {
+    await bulkInsert(
+      this.db,
+      this.traits,
+      'lineage',
+      ['data_file_id', 'source_id', 'start_offset', 'end_offset'],
+      rows.map((r) => [r.dataFileId, r.sourceId, r.startOffset, r.endOffset]),
+    );
+  }
+
+  async moveLineage(fromFileIds: readonly number[], toFileId: number): Promise<void> {
+    if (fromFileIds.length === 0) return;
+    await this.db.updateTable('lineage').set({ data_file_id: toFileId }).where('data_file_id', 'in', fromFileIds).execute();
+  }
+
+  async saveCheckpoint(cp: Checkpoint): Promise<void> {
+    const values = {
+      offset: cp.offset,
+      line: cp.line,
+      file_size: cp.fileSize,
+      file_id: cp.fileId,
+      head_hash: cp.headHash,
+      tail_hash: cp.tailHash,
+      updated_at: now(),
+    };
+    await this.db
+      .insertInto('checkpoints')
+      .values({ source_id: cp.sourceId, ...values })
+      .onConflict((oc) => oc.column('source_id').doUpdateSet(values))
+      .execute();
+  }
+
+  async touchConversations(rows: readonly ConversationRow[]): Promise<void> {
+    const { least, greatest } = this.traits;
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.db
+        .insertInto('conversations')
+        .values(
+          rows.slice(i, i + 500).map((r) => ({
+            platform: r.platform,
+            conversation_id: r.conversationId,
+            is_group: r.isGroup ? 1 : 0,
+            first_at: r.firstAt,
+            last_at: r.lastAt,
+            message_count: r.messageCount,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['platform', 'conversation_id']).doUpdateSet({
+            first_at: sql`${sql.raw(least)}(conversations.first_at, excluded.first_at)`,
+            last_at: sql`${sql.raw(greatest)}(conversations.last_at, excluded.last_at)`,
+            message_count: sql`conversations.message_count + excluded.message_count`,
+          }),
+        )
+        .execute();
+    }
+  }
+
+  async upsertContacts(rows: readonly ContactRow[]): Promise<void> {
+    for (const r of rows) {
+      const values = {
+        account_id: r.accountId,
+        contact_type: r.contactType,
+        alias: r.alias,
+        nickname: r.nickname,
+        remark: r.remark,
+        member_count: r.memberCount,
+        deleted: r.deleted ? 1 : 0,
+        observed_at: r.observedAt,
+      };
+      await this.db
+        .insertInto('contacts')
+        .values({ platform: r.platform, contact_id: r.contactId, ...values })
+        .onConflict((oc) =>
+          oc
+            .columns(['platform', 'contact_id'])
+            .doUpdateSet(values)
+            .where('contacts.observed_at', '<=', r.observedAt),
+        )
+        .execute();
+    }
+  }
+
+  async addRevocations(rows: readonly RevocationRow[]): Promise<void> {
+    await bulkInsert(
+      this.db,
+      this.traits,
+      'revocations',
+      ['platform', 'message_id', 'revoke_id', 'revoked_at'],
+      rows.map((r) => [r.platform, r.messageId, r.revokeId, r.revokedAt]),
+      'on conflict do nothing',
+    );
+  }
+
+  async addQuarantine(rows: readonly NewQuarantine[], taskId: number | null): Promise<void> {
+    const createdAt = now();
+    await bulkInsert(
+      this.db,
+      this.traits,
+      'quarantine',
+      ['source', 'line', 'byte_offset', 'reason', 'raw', 'status', 'task_id', 'created_at'],
+      rows.map((r) => [r.source, r.line, r.byteOffset, r.reason, r.raw, 'open', taskId, createdAt]),
+    );
+  }
+
+  async setQuarantineStatus(ids: readonly number[], status: QuarantineStatus): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('quarantine')
+      .set({ status, resolved_at: status === 'open' ? null : now() })
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  async schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number> {
+    const found = await this.db
+      .selectFrom('schema_versions')
+      .select('version')
+      .where('dataset', '=', dataset)
+      .where('field_set', '=', fieldSet)
+      .executeTakeFirst();
+    if (found) return num(found.version);
+    const last = await this.db
+      .selectFrom('schema_versions')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('dataset', '=', dataset)
+      .executeTakeFirst();
+    const version = num(last?.v ?? 0) + 1;
+    await this.db
+      .insertInto('schema_versions')
+      .values({ dataset, version, field_set: fieldSet, columns, first_seen_at: now() })
+      .execute();
+    return version;
+  }
+
+  async addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void> {
+    const createdAt = now();
+    await bulkInsert(
+      this.db,
+      this.traits,
+      'quality_metrics',
+      ['task_id', 'dataset', 'metric', 'numerator', 'denominator', 'value', 'created_at'],
+      rows.map((r) => [
+        r.taskId,
+        r.dataset,
+        r.metric,
+        r.numerator,
+        r.denominator,
+        r.denominator === 0 ? 0 : r.numerator / r.denominator,
+        createdAt,
+      ]),
+    );
+  }
+
+  private async adjustPartition(
+    dataset: string,
+    partition: string,
+    rows: number,
+    files: number,
+    bytes: number,
+    minTime: number | null,
+    maxTime: number | null,
+  ): Promise<void> {
+    const { least, greatest } = this.traits;
+    await this.db
+      .insertInto('partitions')
+      .values({ dataset, partition, rows, files, bytes, min_time: minTime ?? 0, max_time: maxTime ?? 0 })
+      .onConflict((oc) =>
+        oc.columns(['dataset', 'partition']).doUpdateSet({
+          rows: sql`partitions.rows + excluded.rows`,
+          files: sql`partitions.files + excluded.files`,
+          bytes: sql`partitions.bytes + excluded.bytes`,
+          min_time:
+            minTime === null ? sql`partitions.min_time` : sql`${sql.raw(least)}(partitions.min_time, excluded.min_time)`,
+          max_time:
+            maxTime === null ? sql`partitions.max_time` : sql`${sql.raw(greatest)}(partitions.max_time, excluded.max_time)`,
+        }),
+      )
+      .execute();
+  }
+
+  private async recomputePartitionBounds(dataset: string, partition: string): Promise<void> {
+    const agg = await this.db
+      .selectFrom('data_files')
+      .select((eb) => [eb.fn.min('min_time').as('lo'), eb.fn.max('max_time').as('hi'), eb.fn.countAll().as('n')])
+      .where('dataset', '=', dataset)
+      .where('partition', '=', partition)
+      .executeTakeFirst();
+    if (!agg || num(agg.n) === 0) {
+      await this.db.deleteFrom('partitions').where('dataset', '=', dataset).where('partition', '=', partition).execute();
+      return;
+    }
+    await this.db
+      .updateTable('partitions')
+      .set({ min_time: num(agg.lo), max_time: num(agg.hi) })
+      .where('dataset', '=', dataset)
+      .where('partition', '=', partition)
+      .execute();
+  }
+}
+
+function toDataFile(r: Selectable<CatalogSchema['data_files']>): DataFileRow {
+  return {
+    id: num(r.id),
+    dataset: r.dataset as Dataset,
+    partition: r.partition,
+    path: r.path,
+    rows: num(r.rows),
+    bytes: num(r.bytes),
+    minTime: num(r.min_time),
+    maxTime: num(r.max_time),
+    schemaVersion: num(r.schema_version),
+    createdAt: num(r.created_at),
+  };
+}
+
+function toQuarantine(r: Selectable<CatalogSchema['quarantine']>): QuarantineRow {
+  return {
+    id: num(r.id),
+    source: r.source,
+    line: numOrNull(r.line),
+    byteOffset: numOrNull(r.byte_offset),
+    reason: r.reason,
+    raw: r.raw,
+    status: r.status as QuarantineStatus,
+    taskId: numOrNull(r.task_id),
+    createdAt: num(r.created_at),
+    resolvedAt: numOrNull(r.resolved_at),
+  };
+}

@@ -1,0 +1,105 @@
+import type { Generated } from 'kysely';
+
+/** The catalog's tables as Kysely sees them. Times are epoch milliseconds. */
+export interface CatalogSchema {
+  sources: { id: Generated<number>; uri: string; kind: string; platform: string; created_at: number };
+  checkpoints: {
+    source_id: number;
+    offset: number;
+    line: number;
+    file_size: number;
+    file_id: string | null;
+    head_hash: string | null;
+    tail_hash: string | null;
+    updated_at: number;
+  };
+  data_files: {
+    id: Generated<number>;
+    dataset: string;
+    partition: string;
+    path: string;
+    rows: number;
+    bytes: number;
+    min_time: number;
+    max_time: number;
+    schema_version: number;
+    task_id: number | null;
+    created_at: number;
+  };
+  partitions: {
+    dataset: string;
+    partition: string;
+    rows: number;
+    files: number;
+    bytes: number;
+    min_time: number;
+    max_time: number;
+  };
+  schema_versions: {
+    dataset: string;
+    version: number;
+    field_set: string;
+    columns: string;
+    first_seen_at: number;
+  };
+  lineage: { data_file_id: number; source_id: number; start_offset: number; end_offset: number };
+  quality_metrics: {
+    id: Generated<number>;
+    task_id: number;
+    dataset: string;
+    metric: string;
+    numerator: number;
+    denominator: number;
+    value: number;
+    created_at: number;
+  };
+  tasks: {
+    id: Generated<number>;
+    kind: string;
+    status: string;
+    started_at: number;
+    ended_at: number | null;
+    args: string | null;
+    counts: string | null;
+    error: string | null;
+  };
+  conversations: {
+    platform: string;
+    conversation_id: string;
+    is_group: number;
+    first_at: number;
+    last_at: number;
+    message_count: number;
+  };
+  contacts: {
+    platform: string;
+    contact_id: string;
+    account_id: string | null;
+    contact_type: string;
+    alias: string | null;
+    nickname: string | null;
+    remark: string | null;
+    member_count: number | null;
+    deleted: number;
+    observed_at: number;
+  };
+  record_keys: { dataset: string; platform: string; record_key: string; partition: string };
+  revocations: {
+    platform: string;
+    message_id: string;
+    revoke_id: string;
+    revoked_at: number;
+  };
+  quarantine: {
+    id: Generated<number>;
+    source: string;
+    line: number | null;
+    byte_offset: number | null;
+    reason: string;
+    raw: Uint8Array;
+    status: string;
+    task_id: number | null;
+    created_at: number;
+    resolved_at: number | null;
+  };
+}

@@ -1,0 +1,13 @@
+import type { DialectTraits } from '../dialect-traits.js';
+
+export const sqliteTraits: DialectTraits = {
+  name: 'sqlite',
+  autoId: (c) => c.primaryKey().autoIncrement(),
+  blobType: 'blob',
+  clusteredKeySuffix: 'without rowid',
+  maxParams: 32_766,
+  least: 'min',
+  greatest: 'max',
+  placeholder: () => '?',
+  beginWrite: 'begin immediate',
+};

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { ChatlakeError } from '../core/errors.js';
+import { assertTimeZone } from '../core/local-day.js';
+
+/** Everything configurable, resolved once: defaults < env < flags. Nothing else reads process.env. */
+export interface ResolvedConfig {
+  readonly dataDir: string;
+  readonly catalogPath: string;
+  readonly lakeDir: string;
+  readonly timeZone: string;
+  /** Input bytes gathered into one batch (one set of Parquet files, one catalog commit). */
+  readonly batchBytes: number;
+  /** DuckDB memory limit, e.g. "512MB". */
+  readonly duckdbMemory: string;
+}
+
+export interface ConfigFlags {
+  dataDir?: string;
+  tz?: string;
+  batchBytes?: number;
+}
+
+const DEFAULT_BATCH_BYTES = 128 * 1024 * 1024;
+
+export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const dataDir = resolve(flags.dataDir ?? env.CHATLAKE_DATA_DIR ?? './data');
+  const timeZone = flags.tz ?? env.CHATLAKE_TZ ?? 'UTC';
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    throw new ChatlakeError(
+      'config',
+      `unknown time zone "${timeZone}" (from ${flags.tz ? '--tz' : 'CHATLAKE_TZ'})`,
+      'use an IANA name such as UTC or Asia/Shanghai',
+    );
+  }
+  const batchBytes = flags.batchBytes ?? numberFrom(env.CHATLAKE_BATCH_BYTES, 'CHATLAKE_BATCH_BYTES');
+  return Object.freeze({
+    dataDir,
+    catalogPath: resolve(dataDir, 'catalog.sqlite'),
+    lakeDir: resolve(dataDir, 'lake'),
+    timeZone,
+    batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
+    duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '1GB',
+  });
+}
+
+function numberFrom(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new ChatlakeError('config', `${name} must be a positive number, got "${text}"`);
+  return n;
+}

@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/** The one DuckDB instance of a process: in memory, UTC session zone, spilling under the data directory. */
+export async function openDuckDB(opts: { memoryLimit: string; tempDir: string; threads?: number }): Promise<DuckDBConnection> {
+  mkdirSync(opts.tempDir, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(opts.threads ?? 2),
+    memory_limit: opts.memoryLimit,
+    temp_directory: opts.tempDir,
+    preserve_insertion_order: 'true',
+  });
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  return connection;
+}
+
+/** A SQL string literal. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

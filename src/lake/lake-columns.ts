@@ -1,0 +1,73 @@
+import type { ChatEvent } from '../core/chat-event.js';
+import type { Contact } from '../core/contact.js';
+import type { Dataset } from '../core/lake-record.js';
+import type { Message } from '../core/message.js';
+
+/** One Parquet column: its name, its type in the file, and how to read it off the canonical record. */
+export interface LakeColumn<R> {
+  readonly name: string;
+  readonly type: 'VARCHAR' | 'BOOLEAN' | 'INTEGER' | 'TIMESTAMPTZ';
+  readonly get: (r: R) => string | number | boolean | null;
+}
+
+const col = <R>(name: string, type: LakeColumn<R>['type'], get: LakeColumn<R>['get']): LakeColumn<R> => ({
+  name,
+  type,
+  get,
+});
+
+export const MESSAGE_COLUMNS: readonly LakeColumn<Message>[] = [
+  col('platform', 'VARCHAR', (r) => r.platform),
+  col('account_id', 'VARCHAR', (r) => r.accountId),
+  col('conversation_id', 'VARCHAR', (r) => r.conversationId),
+  col('message_id', 'VARCHAR', (r) => r.messageId),
+  col('sender_id', 'VARCHAR', (r) => r.senderId),
+  col('recipient_id', 'VARCHAR', (r) => r.recipientId),
+  col('is_group', 'BOOLEAN', (r) => r.isGroup),
+  col('from_me', 'BOOLEAN', (r) => r.fromMe),
+  col('kind', 'VARCHAR', (r) => r.kind),
+  col('type_code', 'VARCHAR', (r) => r.typeCode),
+  col('subtype_code', 'VARCHAR', (r) => r.subtypeCode),
+  col('text', 'VARCHAR', (r) => r.text),
+  col('content', 'VARCHAR', (r) => r.content),
+  col('ref_message_id', 'VARCHAR', (r) => r.refMessageId),
+  col('meta', 'VARCHAR', (r) => r.meta),
+  col('sent_at', 'TIMESTAMPTZ', (r) => r.sentAt),
+  col('received_at', 'TIMESTAMPTZ', (r) => r.receivedAt),
+];
+
+export const CONTACT_COLUMNS: readonly LakeColumn<Contact>[] = [
+  col('platform', 'VARCHAR', (r) => r.platform),
+  col('account_id', 'VARCHAR', (r) => r.accountId),
+  col('contact_id', 'VARCHAR', (r) => r.contactId),
+  col('change', 'VARCHAR', (r) => r.change),
+  col('contact_type', 'VARCHAR', (r) => r.contactType),
+  col('alias', 'VARCHAR', (r) => r.alias),
+  col('nickname', 'VARCHAR', (r) => r.nickname),
+  col('remark', 'VARCHAR', (r) => r.remark),
+  col('member_count', 'INTEGER', (r) => r.memberCount),
+  col('type_code', 'VARCHAR', (r) => r.typeCode),
+  col('record_key', 'VARCHAR', (r) => r.recordKey),
+  col('observed_at', 'TIMESTAMPTZ', (r) => r.observedAt),
+];
+
+export const EVENT_COLUMNS: readonly LakeColumn<ChatEvent>[] = [
+  col('platform', 'VARCHAR', (r) => r.platform),
+  col('account_id', 'VARCHAR', (r) => r.accountId),
+  col('event_type', 'VARCHAR', (r) => r.eventType),
+  col('record_key', 'VARCHAR', (r) => r.recordKey),
+  col('observed_at', 'TIMESTAMPTZ', (r) => r.observedAt),
+];
+
+/** Every dataset's columns; each also has `raw` (the payload, last) and is sorted by `sortKey`. */
+export const LAKE_DATASETS = {
+  messages: { columns: MESSAGE_COLUMNS, sortKey: ['conversation_id', 'sent_at', 'message_id'] },
+  contacts: { columns: CONTACT_COLUMNS, sortKey: ['contact_id', 'observed_at', 'record_key'] },
+  events: { columns: EVENT_COLUMNS, sortKey: ['event_type', 'observed_at', 'record_key'] },
+} as const satisfies Record<Dataset, { columns: readonly LakeColumn<never>[]; sortKey: readonly string[] }>;
+
+/** The canonical schema of a dataset as recorded in the catalog's schema versions. */
+export function schemaText(dataset: Dataset): string {
+  const columns = LAKE_DATASETS[dataset].columns as readonly LakeColumn<unknown>[];
+  return JSON.stringify([...columns.map((c) => [c.name, c.type]), ['raw', 'VARCHAR']]);
+}
