@@ -388,13 +388,15 @@ class KyselyCatalogWriter implements CatalogWriter {
         deleted: r.deleted ? 1 : 0,
         observed_at: r.observedAt,
       };
+      // A deletion carries no profile: it marks the contact deleted and keeps what was known.
+      const update = r.deleted ? { deleted: 1, observed_at: r.observedAt } : values;
       await this.db
         .insertInto('contacts')
         .values({ platform: r.platform, contact_id: r.contactId, ...values })
         .onConflict((oc) =>
           oc
             .columns(['platform', 'contact_id'])
-            .doUpdateSet(values)
+            .doUpdateSet(update)
             .where('contacts.observed_at', '<=', r.observedAt),
         )
         .execute();

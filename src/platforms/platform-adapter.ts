@@ -16,4 +16,6 @@ export type DecodeResult = { ok: true; records: LakeRecord[] } | { ok: false; re
 export interface PlatformAdapter {
   readonly platform: string;
   decode(payload: unknown, ctx: DecodeContext): DecodeResult;
+  /** Adds the payload's field names (dotted paths such as "data.msg_id") to `into`: the schema-version signal. */
+  payloadFields?(payload: unknown, into: Set<string>): void;
 }

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/catalog.js';
+import { openSqliteCatalog } from '../catalog/sqlite/open-sqlite-catalog.js';
+import { type ConfigFlags, type ResolvedConfig, resolveConfig } from '../config/resolved-config.js';
+import { ChatlakeError } from '../core/errors.js';
+import { LocalDay } from '../core/local-day.js';
+import { openDuckDB } from '../lake/duckdb-engine.js';
+import { LakeWriter } from '../lake/lake-writer.js';
+import type { PlatformAdapter } from '../platforms/platform-adapter.js';
+import { wechatAdapter } from '../platforms/wechat/wechat-adapter.js';
+
+/** Everything a command needs, wired once: the composition root. */
+export interface Lake {
+  readonly config: ResolvedConfig;
+  readonly catalog: Catalog;
+  readonly localDay: LocalDay;
+  adapter(platform: string): PlatformAdapter;
+  /** DuckDB and the Parquet writer, opened on first use (read-only commands never pay for them). */
+  duck(): Promise<DuckDBConnection>;
+  writer(): Promise<LakeWriter>;
+  close(): Promise<void>;
+}
+
+const ADAPTERS: readonly PlatformAdapter[] = [wechatAdapter];
+
+export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
+  const config = 'catalogPath' in flags ? flags : resolveConfig(flags);
+  const catalog = await openSqliteCatalog(config.catalogPath);
+  let duck: Promise<DuckDBConnection> | null = null;
+  let writer: Promise<LakeWriter> | null = null;
+  const lake: Lake = {
+    config,
+    catalog,
+    localDay: new LocalDay(config.timeZone),
+    adapter(platform) {
+      const found = ADAPTERS.find((a) => a.platform === platform);
+      if (!found) {
+        const known = ADAPTERS.map((a) => a.platform).join(', ');
+        throw new ChatlakeError('invalid_argument', `unknown platform "${platform}"`, `known platforms: ${known}`);
+      }
+      return found;
+    },
+    duck() {
+      duck ??= openDuckDB({ memoryLimit: config.duckdbMemory, tempDir: join(config.dataDir, 'tmp', 'duckdb') });
+      return duck;
+    },
+    writer() {
+      writer ??= lake.duck().then((d) => new LakeWriter(d, config.lakeDir));
+      return writer;
+    },
+    async close() {
+      if (duck) (await duck).closeSync();
+      await catalog.close();
+    },
+  };
+  return lake;
+}

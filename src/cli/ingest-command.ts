@@ -1,0 +1,92 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { openLake } from '../app/open-lake.js';
+import type { IngestListener } from '../ingest/ingest-events.js';
+import { ingest } from '../ingest/ingest-run.js';
+import { globalFlags } from './global-flags.js';
+import { formatBytes, printJson } from './print.js';
+
+export function ingestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description('Store messages from webhook logs: files, directories of *.jsonl/*.log, or - for stdin')
+    .argument('<inputs...>', 'files, directories, or - (stdin)')
+    .option('--platform <name>', 'payload format of the inputs', 'wechat')
+    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', Number)
+    .option('--json', 'print one JSON summary object instead of text')
+    .option('--no-progress', 'no progress bar even on a terminal')
+    .addHelpText(
+      'after',
+      `
+Each input is read from where the last run stopped (a checkpoint per file); files that were truncated
+or rotated are read again from the start, and records already stored are skipped, so re-running is
+always safe. Lines that cannot be decoded go to quarantine (see: chatlake quarantine list).
+
+Examples:
+  chatlake ingest ~/wechat_webhook.log
+  chatlake ingest data/messages/raw/ --json
+  cat today.jsonl | chatlake ingest -`,
+    )
+    .action(async (inputs: string[], opts: { platform: string; batchMb?: number; json?: boolean; progress: boolean }, cmd: Command) => {
+      const lake = await openLake({
+        ...globalFlags(cmd),
+        ...(opts.batchMb ? { batchBytes: opts.batchMb * 1024 * 1024 } : {}),
+      });
+      const bar = opts.progress && !opts.json && process.stderr.isTTY ? progressBar() : null;
+      try {
+        const summary = await ingest(lake, inputs, { platform: opts.platform, listener: bar?.listener });
+        bar?.stop();
+        if (opts.json) printJson(summary);
+        else {
+          process.stdout.write(
+            `${summary.messages} messages, ${summary.contacts} contacts, ${summary.events} events stored; ` +
+              `${summary.duplicates} duplicates skipped; ${summary.quarantined} lines quarantined\n` +
+              `${summary.linesRead} lines (${formatBytes(summary.bytesRead)}) from ${summary.sources} source(s) ` +
+              `in ${summary.seconds.toFixed(2)} s, ${summary.files} Parquet file(s) written\n`,
+          );
+          if (summary.quarantined > 0) process.stdout.write('see them with: chatlake quarantine list\n');
+        }
+      } finally {
+        bar?.stop();
+        await lake.close();
+      }
+    });
+}
+
+function progressBar(): { listener: IngestListener; stop(): void } {
+  const bar = new SingleBar({
+    format: ' {bar} {percentage}% | {done}/{size} | {lines} lines | {rate} lines/s | ETA {eta_formatted} | {source}',
+    stream: process.stderr,
+    hideCursor: true,
+    etaBuffer: 20,
+  });
+  const started = performance.now();
+  let current = '';
+  let active = false;
+  return {
+    listener: {
+      progress(p) {
+        const payload = {
+          done: formatBytes(p.bytesDone),
+          size: formatBytes(p.bytesTotal),
+          lines: p.lines,
+          rate: Math.round(p.lines / ((performance.now() - started) / 1000)),
+          source: p.source.split('/').pop(),
+        };
+        if (current !== p.source || !active) {
+          if (active) bar.stop();
+          bar.start(Math.max(1, p.bytesTotal), p.bytesDone, payload);
+          current = p.source;
+          active = true;
+        } else bar.update(p.bytesDone, payload);
+      },
+      notice(n) {
+        process.stderr.write(`\nnote: ${n.source}: ${n.message}\n`);
+      },
+    },
+    stop() {
+      if (active) bar.stop();
+      active = false;
+    },
+  };
+}

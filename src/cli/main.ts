@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
+import { compactCommand } from './compact-command.js';
+import { ingestCommand } from './ingest-command.js';
+import { quarantineCommand } from './quarantine-command.js';
+import { serveCommand } from './serve-command.js';
+import { statsCommand } from './stats-command.js';
+
+/** Runs the CLI; returns the exit code. Errors are printed once, here, with their fix when known. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('chatlake')
+    .description('A store and data lake for chat messages: exactly-once ingest into day-partitioned Parquet.')
+    .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)')
+    .option('--tz <zone>', 'time zone of partitions and dates (env CHATLAKE_TZ, default UTC)')
+    .option('--debug', 'print stack traces of unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const add of [ingestCommand, statsCommand, quarantineCommand, compactCommand, serveCommand]) add(program);
+  try {
+    await program.parseAsync([...argv]);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ChatlakeError) {
+      process.stderr.write(`chatlake: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
+      return EXIT_CODES[error.code];
+    }
+    const debug = program.opts().debug;
+    process.stderr.write(`chatlake: unexpected error: ${(error as Error).message}\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    else process.stderr.write('  hint: run again with --debug for the stack trace, and please report it\n');
+    return EXIT_CODES.internal;
+  }
+}

@@ -1,0 +1,146 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Checkpoint } from '../catalog/catalog.js';
+import type { PlatformAdapter } from '../platforms/platform-adapter.js';
+import { type BatchDeps, commitBatch } from './commit-batch.js';
+import { type DecodedLines, decodeLines, emptyDecoded } from './decode-lines.js';
+import { fingerprint } from './file-fingerprint.js';
+import { addOutcome, type IngestCounts } from './ingest-counts.js';
+import type { IngestListener } from './ingest-events.js';
+import { type LineChunk, readFileLineChunks, readStreamLineChunks } from './read-line-chunks.js';
+
+export interface SourceRun {
+  deps: BatchDeps;
+  adapter: PlatformAdapter;
+  taskId: number;
+  batchBytes: number;
+  counts: IngestCounts;
+  listener: IngestListener;
+  startedAt: number;
+}
+
+/**
+ * Ingests the new bytes of a file: resumes at its checkpoint unless the file was truncated or rewritten
+ * (then it starts over, and dedupe keeps that exact), and commits a checkpoint with every batch.
+ */
+export async function ingestFile(run: SourceRun, path: string): Promise<void> {
+  const { catalog } = run.deps;
+  const source = await catalog.source(path, 'file', run.adapter.platform);
+  const file = await open(path, 'r');
+  try {
+    const { size, dev, ino } = await file.stat();
+    const fileId = `${dev}:${ino}`;
+    let { offset, line } = await resumePoint(run, path, await catalog.checkpoint(source.id), file, size);
+    const fallbackTime = dayInName(path) ?? run.startedAt;
+    run.counts.sources++;
+    await processChunks(run, path, readFileLineChunks(file, offset, size), line, fallbackTime, size - offset, async (end, lines) => {
+      offset = end;
+      line += lines;
+      const cp: Checkpoint = { sourceId: source.id, offset, line, fileSize: size, fileId, ...(await fingerprint(file, offset)) };
+      return { checkpoint: cp, lineage: { sourceId: source.id } };
+    });
+  } finally {
+    await file.close();
+  }
+}
+
+/** Ingests a stream (stdin) to its end. There is no checkpoint to resume from; dedupe keeps re-runs exact. */
+export async function ingestStream(run: SourceRun, name: string, stream: AsyncIterable<Buffer>): Promise<void> {
+  const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
+  run.counts.sources++;
+  await processChunks(run, name, readStreamLineChunks(stream), 0, run.startedAt, 0, async () => ({
+    checkpoint: null,
+    lineage: { sourceId: source.id },
+  }));
+}
+
+type BatchEnd = (
+  end: number,
+  lines: number,
+) => Promise<{ checkpoint: Checkpoint | null; lineage: { sourceId: number } }>;
+
+async function processChunks(
+  run: SourceRun,
+  name: string,
+  chunks: AsyncIterable<LineChunk>,
+  firstLine: number,
+  fallbackTime: number,
+  bytesTotal: number,
+  onBatchEnd: BatchEnd,
+): Promise<void> {
+  const opts = { adapter: run.adapter, source: name, firstLine: firstLine + 1, fallbackTime, receivedAt: null };
+  let decoded = emptyDecoded();
+  let batchStart = -1;
+  let batchEnd = 0;
+  let batchBytes = 0;
+  let bytesDone = 0;
+  const flush = async () => {
+    if (batchStart < 0) return;
+    const { checkpoint, lineage } = await onBatchEnd(batchEnd, decoded.lines);
+    countNulls(run.counts, decoded);
+    const outcome = await commitBatch(run.deps, {
+      taskId: run.taskId,
+      records: decoded.records,
+      quarantine: decoded.quarantine,
+      fields: decoded.fields,
+      lineage: { ...lineage, start: batchStart, end: batchEnd },
+      checkpoint,
+    });
+    addOutcome(run.counts, outcome);
+    run.counts.linesRead += decoded.lines;
+    run.counts.blankLines += decoded.blankLines;
+    run.counts.bytesRead += batchBytes;
+    decoded = emptyDecoded();
+    batchStart = -1;
+    batchBytes = 0;
+  };
+  for await (const chunk of chunks) {
+    if (batchStart < 0) batchStart = chunk.start;
+    const before = decoded.lines;
+    decodeLines(chunk, opts, decoded);
+    opts.firstLine += decoded.lines - before;
+    batchEnd = chunk.start + chunk.bytes.length;
+    batchBytes += chunk.bytes.length;
+    bytesDone += chunk.bytes.length;
+    run.listener.progress?.({ source: name, bytesDone, bytesTotal, lines: run.counts.linesRead + decoded.lines });
+    if (batchBytes >= run.batchBytes) await flush();
+  }
+  await flush();
+}
+
+async function resumePoint(
+  run: SourceRun,
+  path: string,
+  cp: Checkpoint | null,
+  file: Parameters<typeof fingerprint>[0],
+  size: number,
+): Promise<{ offset: number; line: number }> {
+  if (!cp || cp.offset === 0) return { offset: 0, line: 0 };
+  let why: string | null = null;
+  if (size < cp.offset) why = `it is shorter (${size} bytes) than what was read (${cp.offset})`;
+  else {
+    const now = await fingerprint(file, cp.offset);
+    if (now.headHash !== cp.headHash || now.tailHash !== cp.tailHash) why = 'its content changed (rotated or rewritten)';
+  }
+  if (why === null) return { offset: cp.offset, line: cp.line };
+  run.listener.notice?.({ source: path, message: `reading from the start because ${why}; stored records are skipped` });
+  return { offset: 0, line: 0 };
+}
+
+function dayInName(path: string): number | null {
+  const m = /(\d{4}-\d{2}-\d{2})/.exec(basename(path));
+  if (!m) return null;
+  const t = Date.parse(`${m[1]}T00:00:00Z`);
+  return Number.isNaN(t) ? null : t;
+}
+
+function countNulls(counts: IngestCounts, decoded: DecodedLines): void {
+  for (const r of decoded.records) {
+    if (r.dataset !== 'messages') continue;
+    const m = r.record;
+    if (m.senderId === null) counts.nulls.sender_id = (counts.nulls.sender_id ?? 0) + 1;
+    if (m.text === null) counts.nulls.text = (counts.nulls.text ?? 0) + 1;
+    if (m.typeCode === null) counts.nulls.type_code = (counts.nulls.type_code ?? 0) + 1;
+    counts.nulls.$messages = (counts.nulls.$messages ?? 0) + 1;
+  }
+}

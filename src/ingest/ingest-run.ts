@@ -1,0 +1,113 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Lake } from '../app/open-lake.js';
+import type { NewQualityMetric } from '../catalog/catalog.js';
+import { ChatlakeError } from '../core/errors.js';
+import { findOrphans } from '../jobs/remove-orphans.js';
+import { WriterLock } from '../lake/writer-lock.js';
+import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
+import { type IngestCounts, zeroCounts } from './ingest-counts.js';
+import type { IngestListener } from './ingest-events.js';
+import { SchemaTracker } from './schema-tracker.js';
+
+export interface IngestOptions {
+  platform?: string;
+  listener?: IngestListener;
+  /** The stream read for the input "-" (stdin by default). */
+  stdin?: AsyncIterable<Buffer>;
+}
+
+export interface IngestSummary extends Omit<IngestCounts, 'nulls' | 'records'> {
+  taskId: number;
+  seconds: number;
+  orphansRemoved: number;
+}
+
+/**
+ * The one door for files: each input (a file, a directory of *.jsonl / *.log files, or "-" for stdin)
+ * is read from its checkpoint, decoded, deduped and committed batch by batch. One run is one task.
+ */
+export async function ingest(lake: Lake, inputs: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const started = performance.now();
+  const adapter = lake.adapter(opts.platform ?? 'wechat');
+  const sources = await expandInputs(inputs);
+  const lock = WriterLock.acquire(lake.config.dataDir, 'ingest');
+  const { catalog } = lake;
+  let taskId = 0;
+  const counts = zeroCounts();
+  try {
+    await catalog.interruptStaleTasks(Date.now());
+    const orphansRemoved = (await findOrphans(catalog, lake.config.lakeDir, true)).length;
+    taskId = await catalog.startTask('ingest', { inputs, platform: adapter.platform });
+    const run: SourceRun = {
+      deps: {
+        catalog,
+        writer: await lake.writer(),
+        localDay: lake.localDay,
+        schema: await SchemaTracker.load(catalog),
+      },
+      adapter,
+      taskId,
+      batchBytes: lake.config.batchBytes,
+      counts,
+      listener: opts.listener ?? {},
+      startedAt: Date.now(),
+    };
+    for (const source of sources) {
+      if (source === '-') await ingestStream(run, 'stdin', opts.stdin ?? process.stdin);
+      else await ingestFile(run, source);
+    }
+    const { nulls, records, ...rest } = counts;
+    const summary: IngestSummary = { ...rest, taskId, orphansRemoved, seconds: (performance.now() - started) / 1000 };
+    await catalog.write((tx) => tx.addQualityMetrics(qualityMetrics(taskId, counts)));
+    await catalog.finishTask(taskId, 'succeeded', summary);
+    return summary;
+  } catch (error) {
+    if (taskId) await catalog.finishTask(taskId, 'failed', counts, (error as Error).message).catch(() => {});
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+  if (inputs.length === 0) {
+    throw new ChatlakeError('invalid_argument', 'nothing to ingest', 'name files, directories, or - for stdin');
+  }
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      out.push(input);
+      continue;
+    }
+    const path = resolve(input);
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new ChatlakeError('not_found', `no such file or directory: ${input}`);
+    if (!info.isDirectory()) {
+      out.push(path);
+      continue;
+    }
+    const names = (await readdir(path)).filter((n) => /\.(jsonl|log)$/.test(n)).sort();
+    for (const name of names) out.push(join(path, name));
+  }
+  return out;
+}
+
+function qualityMetrics(taskId: number, c: IngestCounts): NewQualityMetric[] {
+  const lines = c.linesRead - c.blankLines;
+  const messages = c.nulls.$messages ?? 0;
+  const metrics: NewQualityMetric[] = [
+    { taskId, dataset: 'messages', metric: 'malformed_rate', numerator: c.quarantined, denominator: lines },
+    { taskId, dataset: 'messages', metric: 'duplicate_rate', numerator: c.duplicates, denominator: c.records },
+  ];
+  for (const column of ['sender_id', 'text', 'type_code']) {
+    metrics.push({
+      taskId,
+      dataset: 'messages',
+      metric: `null_rate:${column}`,
+      numerator: c.nulls[column] ?? 0,
+      denominator: messages,
+    });
+  }
+  return metrics;
+}

@@ -1,0 +1,90 @@
+import type { Lake } from '../app/open-lake.js';
+import type { QuarantineRow } from '../catalog/catalog.js';
+import { WriterLock } from '../lake/writer-lock.js';
+import { commitBatch } from './commit-batch.js';
+import { decodeLines, emptyDecoded } from './decode-lines.js';
+import { SchemaTracker } from './schema-tracker.js';
+
+export interface RetryResult {
+  retried: number;
+  resolved: number;
+  stillFailing: { id: number; reason: string }[];
+  messages: number;
+  contacts: number;
+  events: number;
+  duplicates: number;
+}
+
+/**
+ * Decodes quarantined payloads again (after an adapter fix, say). Those that decode now are stored like
+ * any ingest (deduped, atomic) and marked resolved in the same transaction; the rest stay open.
+ */
+export async function retryQuarantine(lake: Lake, ids: readonly number[] | 'all', platform = 'wechat'): Promise<RetryResult> {
+  const adapter = lake.adapter(platform);
+  const lock = WriterLock.acquire(lake.config.dataDir, 'quarantine retry');
+  const result: RetryResult = { retried: 0, resolved: 0, stillFailing: [], messages: 0, contacts: 0, events: 0, duplicates: 0 };
+  try {
+    const deps = {
+      catalog: lake.catalog,
+      writer: await lake.writer(),
+      localDay: lake.localDay,
+      schema: await SchemaTracker.load(lake.catalog),
+    };
+    const taskId = await lake.catalog.startTask('quarantine-retry', { ids });
+    for await (const page of openEntries(lake, ids)) {
+      const decoded = emptyDecoded();
+      const resolved: number[] = [];
+      for (const entry of page) {
+        result.retried++;
+        const one = emptyDecoded();
+        const bytes = Buffer.concat([Buffer.from(entry.raw), Buffer.from('\n')]);
+        decodeLines({ bytes, start: 0 }, { adapter, source: entry.source, firstLine: 1, fallbackTime: entry.createdAt, receivedAt: null }, one);
+        if (one.quarantine.length > 0 || one.records.length === 0) {
+          result.stillFailing.push({ id: entry.id, reason: one.quarantine[0]?.reason ?? 'blank' });
+          continue;
+        }
+        resolved.push(entry.id);
+        decoded.records.push(...one.records);
+        for (const d of ['messages', 'contacts', 'events'] as const) for (const f of one.fields[d]) decoded.fields[d].add(f);
+      }
+      if (resolved.length === 0) continue;
+      const outcome = await commitBatch(deps, {
+        taskId,
+        records: decoded.records,
+        quarantine: [],
+        fields: decoded.fields,
+        lineage: null,
+        checkpoint: null,
+        resolvesQuarantine: resolved,
+      });
+      result.resolved += resolved.length;
+      result.messages += outcome.stored.messages;
+      result.contacts += outcome.stored.contacts;
+      result.events += outcome.stored.events;
+      result.duplicates += outcome.duplicates;
+    }
+    await lake.catalog.finishTask(taskId, 'succeeded', result);
+    return result;
+  } finally {
+    lock.release();
+  }
+}
+
+async function* openEntries(lake: Lake, ids: readonly number[] | 'all'): AsyncGenerator<QuarantineRow[]> {
+  if (ids !== 'all') {
+    const rows: QuarantineRow[] = [];
+    for (const id of ids) {
+      const row = await lake.catalog.quarantineEntry(id);
+      if (row && row.status === 'open') rows.push(row);
+    }
+    yield rows;
+    return;
+  }
+  let afterId = 0;
+  for (;;) {
+    const page = await lake.catalog.quarantine({ status: 'open', afterId, limit: 1000 });
+    if (page.length === 0) return;
+    afterId = page[page.length - 1]!.id;
+    yield page;
+  }
+}
