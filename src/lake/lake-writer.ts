@@ -48,7 +48,7 @@ export class LakeWriter {
     const bounds = new Map<string, { rows: number; minTime: number; maxTime: number }>();
     await this.duck.run(`CREATE TEMP TABLE ${stage} (raw VARCHAR, packed VARCHAR)`);
     try {
-      const appender = await this.duck.createAppender(stage, 'temp');
+      const appender = await this.duck.createAppender(stage, 'main', 'temp');
       for (let start = 0; start < rows.length; start += CHUNK) {
         const n = Math.min(CHUNK, rows.length - start);
         const raws = new Array<string>(n);

@@ -1,0 +1,4 @@
+declare module 'hyparquet-compressors' {
+  import type { Compressors } from 'hyparquet';
+  export const compressors: Compressors;
+}
