@@ -26,7 +26,9 @@ export async function bulkInsert<R = unknown>(
       for (const value of row) marks.push(traits.placeholder(params.push(value) - 1));
       tuples.push(`(${marks.join(', ')})`);
     }
-    const result = await db.executeQuery<R>(CompiledQuery.raw(`${head}${tuples.join(', ')} ${suffix}`, params));
+    const result = await db.executeQuery<R>(
+      CompiledQuery.raw(`${head}${tuples.join(', ')} ${suffix}`, params),
+    );
     for (const r of result.rows) out.push(r);
   }
   return out;

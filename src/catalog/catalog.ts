@@ -24,7 +24,11 @@ export interface Catalog {
   schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]>;
   qualityMetrics(taskId: number): Promise<QualityMetricRow[]>;
 
-  quarantine(filter: { status?: QuarantineStatus; limit?: number; afterId?: number }): Promise<QuarantineRow[]>;
+  quarantine(filter: {
+    status?: QuarantineStatus;
+    limit?: number;
+    afterId?: number;
+  }): Promise<QuarantineRow[]>;
   quarantineEntry(id: number): Promise<QuarantineRow | null>;
   quarantineCounts(): Promise<Record<QuarantineStatus, number>>;
 

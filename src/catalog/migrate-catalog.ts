@@ -8,7 +8,10 @@ export async function migrateCatalog(db: Kysely<any>, traits: DialectTraits): Pr
   const provider: MigrationProvider = { getMigrations: async () => migrations(traits) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
-    throw new ChatlakeError('internal', `catalog migration failed: ${error instanceof Error ? error.message : error}`);
+    throw new ChatlakeError(
+      'internal',
+      `catalog migration failed: ${error instanceof Error ? error.message : error}`,
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

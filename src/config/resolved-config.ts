@@ -20,7 +20,7 @@ export interface ConfigFlags {
   batchBytes?: number;
 }
 
-const DEFAULT_BATCH_BYTES = 128 * 1024 * 1024;
+const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
 
 export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const dataDir = resolve(flags.dataDir ?? env.CHATLAKE_DATA_DIR ?? './data');
@@ -48,6 +48,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
 function numberFrom(text: string | undefined, name: string): number | undefined {
   if (text === undefined || text === '') return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new ChatlakeError('config', `${name} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ChatlakeError('config', `${name} must be a positive number, got "${text}"`);
   return n;
 }

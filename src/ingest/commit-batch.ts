@@ -86,7 +86,9 @@ export async function commitBatch(deps: BatchDeps, batch: Batch): Promise<BatchO
       const ids = await tx.addDataFiles(files, batch.taskId);
       if (batch.lineage) {
         const { sourceId, start, end } = batch.lineage;
-        await tx.addLineage(ids.map((dataFileId) => ({ dataFileId, sourceId, startOffset: start, endOffset: end })));
+        await tx.addLineage(
+          ids.map((dataFileId) => ({ dataFileId, sourceId, startOffset: start, endOffset: end })),
+        );
       }
       await tx.touchConversations([...conversations.values()]);
       await tx.upsertContacts([...contacts.values()]);
@@ -136,9 +138,18 @@ function groupByPlatform(records: readonly LakeRecord[]): Map<string, LakeRecord
   return out;
 }
 
-function noteMessage(m: Message, conversations: Map<string, ConversationRow>, revocations: RevocationRow[]): void {
+function noteMessage(
+  m: Message,
+  conversations: Map<string, ConversationRow>,
+  revocations: RevocationRow[],
+): void {
   if (m.kind === 'revoke' && m.refMessageId) {
-    revocations.push({ platform: m.platform, messageId: m.refMessageId, revokeId: m.messageId, revokedAt: m.sentAt });
+    revocations.push({
+      platform: m.platform,
+      messageId: m.refMessageId,
+      revokeId: m.messageId,
+      revokedAt: m.sentAt,
+    });
   }
   if (m.kind === 'status') return;
   const key = `${m.platform}\u0000${m.conversationId}`;

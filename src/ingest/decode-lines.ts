@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import type { Dataset, LakeRecord } from '../core/lake-record.js';
 import type { NewQuarantine } from '../catalog/catalog.js';
+import type { Dataset, LakeRecord } from '../core/lake-record.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import type { LineChunk } from './read-line-chunks.js';
 
@@ -47,7 +47,12 @@ export function decodeLines(chunk: LineChunk, opts: DecodeLinesOptions, out: Dec
     if (to === -1) to = bytes.length;
     const line = bytes.subarray(from, to);
     if (isUtf8(line)) {
-      decodeText(bytes.toString('utf8', from, Math.min(to + 1, bytes.length)), chunk.start + from, { ...opts, firstLine: lineNo }, out);
+      decodeText(
+        bytes.toString('utf8', from, Math.min(to + 1, bytes.length)),
+        chunk.start + from,
+        { ...opts, firstLine: lineNo },
+        out,
+      );
     } else {
       out.lines++;
       out.quarantine.push({
@@ -74,7 +79,13 @@ function decodeText(text: string, startOffset: number, opts: DecodeLinesOptions,
   const reject = (line: string, at: number, reason: string) => {
     knownOffset += Buffer.byteLength(text.slice(knownIndex, at));
     knownIndex = at;
-    out.quarantine.push({ source: opts.source, line: lineNo, byteOffset: knownOffset, reason, raw: Buffer.from(line) });
+    out.quarantine.push({
+      source: opts.source,
+      line: lineNo,
+      byteOffset: knownOffset,
+      reason,
+      raw: Buffer.from(line),
+    });
   };
   while (from < text.length) {
     let to = text.indexOf('\n', from);

@@ -11,7 +11,10 @@ export async function hashRange(file: FileHandle, position: number, length: numb
 }
 
 /** The head (first bytes) and tail (bytes just before `offset`) fingerprints of what was read so far. */
-export async function fingerprint(file: FileHandle, offset: number): Promise<{ headHash: string; tailHash: string }> {
+export async function fingerprint(
+  file: FileHandle,
+  offset: number,
+): Promise<{ headHash: string; tailHash: string }> {
   const head = Math.min(SPAN, offset);
   const tail = Math.min(SPAN, offset);
   return { headHash: await hashRange(file, 0, head), tailHash: await hashRange(file, offset - tail, tail) };

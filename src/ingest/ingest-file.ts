@@ -33,19 +33,38 @@ export async function ingestFile(run: SourceRun, path: string): Promise<void> {
     let { offset, line } = await resumePoint(run, path, await catalog.checkpoint(source.id), file, size);
     const fallbackTime = dayInName(path) ?? run.startedAt;
     run.counts.sources++;
-    await processChunks(run, path, readFileLineChunks(file, offset, size), line, fallbackTime, size - offset, async (end, lines) => {
-      offset = end;
-      line += lines;
-      const cp: Checkpoint = { sourceId: source.id, offset, line, fileSize: size, fileId, ...(await fingerprint(file, offset)) };
-      return { checkpoint: cp, lineage: { sourceId: source.id } };
-    });
+    await processChunks(
+      run,
+      path,
+      readFileLineChunks(file, offset, size),
+      line,
+      fallbackTime,
+      size - offset,
+      async (end, lines) => {
+        offset = end;
+        line += lines;
+        const cp: Checkpoint = {
+          sourceId: source.id,
+          offset,
+          line,
+          fileSize: size,
+          fileId,
+          ...(await fingerprint(file, offset)),
+        };
+        return { checkpoint: cp, lineage: { sourceId: source.id } };
+      },
+    );
   } finally {
     await file.close();
   }
 }
 
 /** Ingests a stream (stdin) to its end. There is no checkpoint to resume from; dedupe keeps re-runs exact. */
-export async function ingestStream(run: SourceRun, name: string, stream: AsyncIterable<Buffer>): Promise<void> {
+export async function ingestStream(
+  run: SourceRun,
+  name: string,
+  stream: AsyncIterable<Buffer>,
+): Promise<void> {
   const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
   run.counts.sources++;
   await processChunks(run, name, readStreamLineChunks(stream), 0, run.startedAt, 0, async () => ({
@@ -59,6 +78,11 @@ type BatchEnd = (
   lines: number,
 ) => Promise<{ checkpoint: Checkpoint | null; lineage: { sourceId: number } }>;
 
+/**
+ * Decodes chunks into batches and commits each. A batch's commit (Parquet writing on DuckDB's threads, the
+ * catalog transaction) overlaps with decoding the next batch; commits still happen strictly in order, so
+ * checkpoints only ever move forward over committed data. At most two batches are in memory.
+ */
 async function processChunks(
   run: SourceRun,
   name: string,
@@ -68,44 +92,68 @@ async function processChunks(
   bytesTotal: number,
   onBatchEnd: BatchEnd,
 ): Promise<void> {
-  const opts = { adapter: run.adapter, source: name, firstLine: firstLine + 1, fallbackTime, receivedAt: null };
+  const opts = {
+    adapter: run.adapter,
+    source: name,
+    firstLine: firstLine + 1,
+    fallbackTime,
+    receivedAt: null,
+  };
   let decoded = emptyDecoded();
   let batchStart = -1;
   let batchEnd = 0;
   let batchBytes = 0;
   let bytesDone = 0;
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batchStart < 0) return;
-    const { checkpoint, lineage } = await onBatchEnd(batchEnd, decoded.lines);
-    countNulls(run.counts, decoded);
-    const outcome = await commitBatch(run.deps, {
-      taskId: run.taskId,
-      records: decoded.records,
-      quarantine: decoded.quarantine,
-      fields: decoded.fields,
-      lineage: { ...lineage, start: batchStart, end: batchEnd },
-      checkpoint,
-    });
-    addOutcome(run.counts, outcome);
-    run.counts.linesRead += decoded.lines;
-    run.counts.blankLines += decoded.blankLines;
-    run.counts.bytesRead += batchBytes;
+    const batch = decoded;
+    const range = { start: batchStart, end: batchEnd, bytes: batchBytes };
     decoded = emptyDecoded();
     batchStart = -1;
     batchBytes = 0;
+    const previous = inFlight;
+    inFlight = (async () => {
+      await previous;
+      const { checkpoint, lineage } = await onBatchEnd(range.end, batch.lines);
+      countNulls(run.counts, batch);
+      const outcome = await commitBatch(run.deps, {
+        taskId: run.taskId,
+        records: batch.records,
+        quarantine: batch.quarantine,
+        fields: batch.fields,
+        lineage: { ...lineage, start: range.start, end: range.end },
+        checkpoint,
+      });
+      addOutcome(run.counts, outcome);
+      run.counts.linesRead += batch.lines;
+      run.counts.blankLines += batch.blankLines;
+      run.counts.bytesRead += range.bytes;
+    })();
+    inFlight.catch(() => {}); // observed below and at the end; must not count as an unhandled rejection
+    await previous;
   };
-  for await (const chunk of chunks) {
-    if (batchStart < 0) batchStart = chunk.start;
-    const before = decoded.lines;
-    decodeLines(chunk, opts, decoded);
-    opts.firstLine += decoded.lines - before;
-    batchEnd = chunk.start + chunk.bytes.length;
-    batchBytes += chunk.bytes.length;
-    bytesDone += chunk.bytes.length;
-    run.listener.progress?.({ source: name, bytesDone, bytesTotal, lines: run.counts.linesRead + decoded.lines });
-    if (batchBytes >= run.batchBytes) await flush();
+  try {
+    for await (const chunk of chunks) {
+      if (batchStart < 0) batchStart = chunk.start;
+      const before = decoded.lines;
+      decodeLines(chunk, opts, decoded);
+      opts.firstLine += decoded.lines - before;
+      batchEnd = chunk.start + chunk.bytes.length;
+      batchBytes += chunk.bytes.length;
+      bytesDone += chunk.bytes.length;
+      run.listener.progress?.({
+        source: name,
+        bytesDone,
+        bytesTotal,
+        lines: run.counts.linesRead + decoded.lines,
+      });
+      if (batchBytes >= run.batchBytes) await flush();
+    }
+    await flush();
+  } finally {
+    await inFlight;
   }
-  await flush();
 }
 
 async function resumePoint(
@@ -120,10 +168,14 @@ async function resumePoint(
   if (size < cp.offset) why = `it is shorter (${size} bytes) than what was read (${cp.offset})`;
   else {
     const now = await fingerprint(file, cp.offset);
-    if (now.headHash !== cp.headHash || now.tailHash !== cp.tailHash) why = 'its content changed (rotated or rewritten)';
+    if (now.headHash !== cp.headHash || now.tailHash !== cp.tailHash)
+      why = 'its content changed (rotated or rewritten)';
   }
   if (why === null) return { offset: cp.offset, line: cp.line };
-  run.listener.notice?.({ source: path, message: `reading from the start because ${why}; stored records are skipped` });
+  run.listener.notice?.({
+    source: path,
+    message: `reading from the start because ${why}; stored records are skipped`,
+  });
   return { offset: 0, line: 0 };
 }
 

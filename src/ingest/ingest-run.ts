@@ -5,9 +5,9 @@ import type { NewQualityMetric } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import { findOrphans } from '../jobs/remove-orphans.js';
 import { WriterLock } from '../lake/writer-lock.js';
-import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
 import { type IngestCounts, zeroCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';
+import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
 import { SchemaTracker } from './schema-tracker.js';
 
 export interface IngestOptions {
@@ -27,7 +27,11 @@ export interface IngestSummary extends Omit<IngestCounts, 'nulls' | 'records'> {
  * The one door for files: each input (a file, a directory of *.jsonl / *.log files, or "-" for stdin)
  * is read from its checkpoint, decoded, deduped and committed batch by batch. One run is one task.
  */
-export async function ingest(lake: Lake, inputs: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
+export async function ingest(
+  lake: Lake,
+  inputs: readonly string[],
+  opts: IngestOptions = {},
+): Promise<IngestSummary> {
   const started = performance.now();
   const adapter = lake.adapter(opts.platform ?? 'wechat');
   const sources = await expandInputs(inputs);
@@ -58,7 +62,12 @@ export async function ingest(lake: Lake, inputs: readonly string[], opts: Ingest
       else await ingestFile(run, source);
     }
     const { nulls, records, ...rest } = counts;
-    const summary: IngestSummary = { ...rest, taskId, orphansRemoved, seconds: (performance.now() - started) / 1000 };
+    const summary: IngestSummary = {
+      ...rest,
+      taskId,
+      orphansRemoved,
+      seconds: (performance.now() - started) / 1000,
+    };
     await catalog.write((tx) => tx.addQualityMetrics(qualityMetrics(taskId, counts)));
     await catalog.finishTask(taskId, 'succeeded', summary);
     return summary;
@@ -72,7 +81,11 @@ export async function ingest(lake: Lake, inputs: readonly string[], opts: Ingest
 
 async function expandInputs(inputs: readonly string[]): Promise<string[]> {
   if (inputs.length === 0) {
-    throw new ChatlakeError('invalid_argument', 'nothing to ingest', 'name files, directories, or - for stdin');
+    throw new ChatlakeError(
+      'invalid_argument',
+      'nothing to ingest',
+      'name files, directories, or - for stdin',
+    );
   }
   const out: string[] = [];
   for (const input of inputs) {
@@ -98,7 +111,13 @@ function qualityMetrics(taskId: number, c: IngestCounts): NewQualityMetric[] {
   const messages = c.nulls.$messages ?? 0;
   const metrics: NewQualityMetric[] = [
     { taskId, dataset: 'messages', metric: 'malformed_rate', numerator: c.quarantined, denominator: lines },
-    { taskId, dataset: 'messages', metric: 'duplicate_rate', numerator: c.duplicates, denominator: c.records },
+    {
+      taskId,
+      dataset: 'messages',
+      metric: 'duplicate_rate',
+      numerator: c.duplicates,
+      denominator: c.records,
+    },
   ];
   for (const column of ['sender_id', 'text', 'type_code']) {
     metrics.push({

@@ -13,7 +13,11 @@ const READ_SIZE = 4 * 1024 * 1024;
  * Reads a file from `start` in bounded chunks cut at newlines. A last line without its newline is
  * left unread: it may still be being written, and the checkpoint stays before it.
  */
-export async function* readFileLineChunks(file: FileHandle, start: number, end: number): AsyncGenerator<LineChunk> {
+export async function* readFileLineChunks(
+  file: FileHandle,
+  start: number,
+  end: number,
+): AsyncGenerator<LineChunk> {
   let carry: Buffer = Buffer.alloc(0);
   let position = start;
   let carryStart = start;
@@ -23,7 +27,9 @@ export async function* readFileLineChunks(file: FileHandle, start: number, end: 
     const { bytesRead } = await file.read(buffer, 0, want, position);
     if (bytesRead === 0) break;
     position += bytesRead;
-    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+    const data = carry.length
+      ? Buffer.concat([carry, buffer.subarray(0, bytesRead)])
+      : buffer.subarray(0, bytesRead);
     const cut = data.lastIndexOf(10);
     if (cut === -1) {
       carry = data;
@@ -36,7 +42,9 @@ export async function* readFileLineChunks(file: FileHandle, start: number, end: 
 }
 
 /** Reads a stream (stdin) in chunks cut at newlines; at the end of the stream the tail is a line too. */
-export async function* readStreamLineChunks(stream: AsyncIterable<Buffer | string>): AsyncGenerator<LineChunk> {
+export async function* readStreamLineChunks(
+  stream: AsyncIterable<Buffer | string>,
+): AsyncGenerator<LineChunk> {
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = 0;
   let pending: Buffer[] = [];

@@ -19,10 +19,22 @@ export interface RetryResult {
  * Decodes quarantined payloads again (after an adapter fix, say). Those that decode now are stored like
  * any ingest (deduped, atomic) and marked resolved in the same transaction; the rest stay open.
  */
-export async function retryQuarantine(lake: Lake, ids: readonly number[] | 'all', platform = 'wechat'): Promise<RetryResult> {
+export async function retryQuarantine(
+  lake: Lake,
+  ids: readonly number[] | 'all',
+  platform = 'wechat',
+): Promise<RetryResult> {
   const adapter = lake.adapter(platform);
   const lock = WriterLock.acquire(lake.config.dataDir, 'quarantine retry');
-  const result: RetryResult = { retried: 0, resolved: 0, stillFailing: [], messages: 0, contacts: 0, events: 0, duplicates: 0 };
+  const result: RetryResult = {
+    retried: 0,
+    resolved: 0,
+    stillFailing: [],
+    messages: 0,
+    contacts: 0,
+    events: 0,
+    duplicates: 0,
+  };
   try {
     const deps = {
       catalog: lake.catalog,
@@ -38,14 +50,19 @@ export async function retryQuarantine(lake: Lake, ids: readonly number[] | 'all'
         result.retried++;
         const one = emptyDecoded();
         const bytes = Buffer.concat([Buffer.from(entry.raw), Buffer.from('\n')]);
-        decodeLines({ bytes, start: 0 }, { adapter, source: entry.source, firstLine: 1, fallbackTime: entry.createdAt, receivedAt: null }, one);
+        decodeLines(
+          { bytes, start: 0 },
+          { adapter, source: entry.source, firstLine: 1, fallbackTime: entry.createdAt, receivedAt: null },
+          one,
+        );
         if (one.quarantine.length > 0 || one.records.length === 0) {
           result.stillFailing.push({ id: entry.id, reason: one.quarantine[0]?.reason ?? 'blank' });
           continue;
         }
         resolved.push(entry.id);
         decoded.records.push(...one.records);
-        for (const d of ['messages', 'contacts', 'events'] as const) for (const f of one.fields[d]) decoded.fields[d].add(f);
+        for (const d of ['messages', 'contacts', 'events'] as const)
+          for (const f of one.fields[d]) decoded.fields[d].add(f);
       }
       if (resolved.length === 0) continue;
       const outcome = await commitBatch(deps, {

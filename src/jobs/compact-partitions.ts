@@ -4,7 +4,7 @@ import type { Lake } from '../app/open-lake.js';
 import type { DataFileRow } from '../catalog/catalog.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
-import { renameDurably } from '../lake/durable-file.js';
+import { publishDurably } from '../lake/durable-file.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
 import { newPartFileName, partitionDir, TEMP_PREFIX } from '../lake/partition-path.js';
 import { WriterLock } from '../lake/writer-lock.js';
@@ -72,7 +72,7 @@ async function mergeFiles(lake: Lake, files: readonly DataFileRow[], taskId: num
     `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true) ORDER BY ${LAKE_DATASETS[dataset].sortKey.join(', ')}) ` +
       `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
   );
-  await renameDurably(temp, final);
+  await publishDurably([{ from: temp, to: final }]);
   const merged = {
     dataset,
     partition,

@@ -2,7 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /** The one DuckDB instance of a process: in memory, UTC session zone, spilling under the data directory. */
-export async function openDuckDB(opts: { memoryLimit: string; tempDir: string; threads?: number }): Promise<DuckDBConnection> {
+export async function openDuckDB(opts: {
+  memoryLimit: string;
+  tempDir: string;
+  threads?: number;
+}): Promise<DuckDBConnection> {
   mkdirSync(opts.tempDir, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', {
     threads: String(opts.threads ?? 2),

@@ -11,9 +11,9 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** Moves a fully written temp file to its final name so that the rename itself survives a crash. */
-export async function renameDurably(from: string, to: string): Promise<void> {
-  await fsyncPath(from);
-  await rename(from, to);
-  await fsyncPath(dirname(to));
+/** Moves fully written temp files to their final names so that contents and renames survive a crash. */
+export async function publishDurably(moves: readonly { from: string; to: string }[]): Promise<void> {
+  await Promise.all(moves.map((m) => fsyncPath(m.from)));
+  await Promise.all(moves.map((m) => rename(m.from, m.to)));
+  await Promise.all([...new Set(moves.map((m) => dirname(m.to)))].map(fsyncPath));
 }

@@ -59,12 +59,29 @@ export const EVENT_COLUMNS: readonly LakeColumn<ChatEvent>[] = [
   col('observed_at', 'TIMESTAMPTZ', (r) => r.observedAt),
 ];
 
-/** Every dataset's columns; each also has `raw` (the payload, last) and is sorted by `sortKey`. */
+/** Every dataset's columns; each also has `raw` (the payload, last) and its rows are sorted by `sortKey`. */
 export const LAKE_DATASETS = {
   messages: { columns: MESSAGE_COLUMNS, sortKey: ['conversation_id', 'sent_at', 'message_id'] },
   contacts: { columns: CONTACT_COLUMNS, sortKey: ['contact_id', 'observed_at', 'record_key'] },
   events: { columns: EVENT_COLUMNS, sortKey: ['event_type', 'observed_at', 'record_key'] },
 } as const satisfies Record<Dataset, { columns: readonly LakeColumn<never>[]; sortKey: readonly string[] }>;
+
+/** Compares two records by their dataset's sort key (the same order DuckDB's ORDER BY gives: nulls last). */
+export function sortKeyComparator<R>(dataset: Dataset): (a: R, b: R) => number {
+  const columns = LAKE_DATASETS[dataset].columns as readonly LakeColumn<R>[];
+  const getters = LAKE_DATASETS[dataset].sortKey.map((name) => columns.find((c) => c.name === name)!.get);
+  return (a, b) => {
+    for (const get of getters) {
+      const x = get(a);
+      const y = get(b);
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
 
 /** The canonical schema of a dataset as recorded in the catalog's schema versions. */
 export function schemaText(dataset: Dataset): string {

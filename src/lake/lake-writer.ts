@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from './duckdb-engine.js';
-import { renameDurably } from './durable-file.js';
-import { LAKE_DATASETS, type LakeColumn } from './lake-columns.js';
+import { publishDurably } from './durable-file.js';
+import { LAKE_DATASETS, type LakeColumn, sortKeyComparator } from './lake-columns.js';
 import { newPartFileName, partitionDir, TEMP_PREFIX } from './partition-path.js';
 
 export interface StagedRow<R> {
@@ -28,9 +28,10 @@ const CHUNK = 2048;
 const ROW_GROUP_SIZE = 122_880;
 
 /**
- * Writes rows as zstd Parquet, one file per partition, sorted by the dataset's sort key.
- * Rows cross into DuckDB as two strings each (the raw payload and a JSON array of the other columns):
- * the fewest native calls per row, and DuckDB unpacks them on its own threads.
+ * Writes rows as zstd Parquet, one file per partition, sorted by the dataset's sort key (sorted here, in JS:
+ * cheaper than a DuckDB sort that drags every payload along). Rows cross into DuckDB as two strings each
+ * (the raw payload and a JSON array of the other columns): the fewest native calls per row; DuckDB unpacks
+ * them on its own threads while writing, and the staging table's insertion order is the file's order.
  * Files land under their final names (temp name, fsync, rename) but are visible only once registered.
  */
 export class LakeWriter {
@@ -44,18 +45,22 @@ export class LakeWriter {
   async write<R>(dataset: Dataset, rows: readonly StagedRow<R>[]): Promise<WrittenFile[]> {
     if (rows.length === 0) return [];
     const columns = LAKE_DATASETS[dataset].columns as readonly LakeColumn<R>[];
+    const byKey = sortKeyComparator<R>(dataset);
+    const sorted = [...rows].sort((a, b) =>
+      a.partition === b.partition ? byKey(a.record, b.record) : a.partition < b.partition ? -1 : 1,
+    );
     const stage = `stage_${dataset}_${++this.sequence}`;
-    const bounds = new Map<string, { rows: number; minTime: number; maxTime: number }>();
+    const bounds = new Map<string, { first: number; rows: number; minTime: number; maxTime: number }>();
     await this.duck.run(`CREATE TEMP TABLE ${stage} (raw VARCHAR, packed VARCHAR)`);
     try {
       const appender = await this.duck.createAppender(stage, 'main', 'temp');
-      for (let start = 0; start < rows.length; start += CHUNK) {
-        const n = Math.min(CHUNK, rows.length - start);
+      for (let start = 0; start < sorted.length; start += CHUNK) {
+        const n = Math.min(CHUNK, sorted.length - start);
         const raws = new Array<string>(n);
         const packed = new Array<string>(n);
         for (let i = 0; i < n; i++) {
-          const row = rows[start + i]!;
-          const values: unknown[] = [row.partition];
+          const row = sorted[start + i]!;
+          const values: unknown[] = [];
           for (const c of columns) values.push(c.get(row.record));
           raws[i] = row.record.raw;
           packed[i] = JSON.stringify(values);
@@ -64,7 +69,8 @@ export class LakeWriter {
             b.rows++;
             if (row.time < b.minTime) b.minTime = row.time;
             if (row.time > b.maxTime) b.maxTime = row.time;
-          } else bounds.set(row.partition, { rows: 1, minTime: row.time, maxTime: row.time });
+          } else
+            bounds.set(row.partition, { first: start + i, rows: 1, minTime: row.time, maxTime: row.time });
         }
         const chunk = DuckDBDataChunk.create([VARCHAR, VARCHAR], n);
         chunk.setColumns([raws, packed]);
@@ -72,22 +78,22 @@ export class LakeWriter {
       }
       appender.flushSync();
       appender.closeSync();
-      await this.duck.run(
-        `CREATE TEMP TABLE ${stage}_sorted AS SELECT ${selectList(columns)} FROM ${stage} ` +
-          `ORDER BY part, ${LAKE_DATASETS[dataset].sortKey.join(', ')}`,
-      );
-      const written: WrittenFile[] = [];
+      const written: (WrittenFile & { temp: string })[] = [];
       try {
-        for (const [partition, b] of [...bounds].sort(([a], [z]) => a.localeCompare(z))) {
-          written.push({ dataset, partition, ...b, ...(await this.copyPartition(dataset, `${stage}_sorted`, partition)) });
+        for (const [partition, { first, ...b }] of bounds) {
+          const file = await this.copyRows(dataset, stage, columns, partition, first, first + b.rows - 1);
+          written.push({ dataset, partition, ...b, ...file, bytes: 0 });
         }
+        await Promise.all(written.map(async (f) => (f.bytes = (await stat(f.temp)).size)));
+        await publishDurably(written.map((f) => ({ from: f.temp, to: join(this.lakeDir, f.path) })));
       } catch (error) {
+        await Promise.all(written.map((f) => rm(f.temp, { force: true })));
         await this.discard(written);
         throw error;
       }
-      return written;
+      return written.map(({ temp, ...f }) => f);
     } finally {
-      await this.duck.run(`DROP TABLE IF EXISTS ${stage}; DROP TABLE IF EXISTS ${stage}_sorted`);
+      await this.duck.run(`DROP TABLE IF EXISTS ${stage}`);
     }
   }
 
@@ -96,33 +102,39 @@ export class LakeWriter {
     await Promise.all(files.map((f) => rm(join(this.lakeDir, f.path), { force: true })));
   }
 
-  private async copyPartition(dataset: Dataset, table: string, partition: string) {
+  /** Writes the staged rows first..last (one partition's run, already in sort order) to a temp file. */
+  private async copyRows<R>(
+    dataset: Dataset,
+    table: string,
+    columns: readonly LakeColumn<R>[],
+    partition: string,
+    first: number,
+    last: number,
+  ): Promise<{ temp: string; path: string }> {
     const dir = partitionDir(dataset, partition);
     const name = newPartFileName();
     await mkdir(join(this.lakeDir, dir), { recursive: true });
     const temp = join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`);
-    const final = join(this.lakeDir, dir, name);
     await this.duck.run(
-      `COPY (SELECT * EXCLUDE (part) FROM ${table} WHERE part = ${sqlString(partition)}) TO ${sqlString(temp)} ` +
+      `COPY (SELECT ${selectList(columns)} FROM (SELECT from_json(packed, '["VARCHAR"]') AS v, raw FROM ${table} ` +
+        `WHERE rowid BETWEEN ${first} AND ${last})) TO ${sqlString(temp)} ` +
         `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
     );
-    await renameDurably(temp, final);
-    return { path: `${dir}/${name}`, bytes: (await stat(final)).size };
+    return { temp, path: `${dir}/${name}` };
   }
 }
 
+/** Unpacks the JSON array (all values as text, parsed once per row) into typed columns. */
 function selectList(columns: readonly { name: string; type: LakeColumn<never>['type'] }[]): string {
-  const list = ['packed->>0 AS part'];
-  columns.forEach((c, i) => {
-    const text = `packed->>${i + 1}`;
+  const list = columns.map((c, i) => {
+    const text = `v[${i + 1}]`;
     const expr =
       c.type === 'VARCHAR'
         ? text
         : c.type === 'TIMESTAMPTZ'
-          ? `epoch_ms((${text})::BIGINT)::TIMESTAMPTZ`
-          : `(${text})::${c.type}`;
-    list.push(`${expr} AS "${c.name}"`);
+          ? `epoch_ms(${text}::BIGINT)::TIMESTAMPTZ`
+          : `${text}::${c.type}`;
+    return `${expr} AS "${c.name}"`;
   });
-  list.push('raw');
-  return list.join(', ');
+  return [...list, 'raw'].join(', ');
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Catalog, NewDataFile } from '../../src/catalog/catalog.js';
 
 /** Behaviours every catalog backend must have. A backend's test file calls this with a factory. */
-export function catalogConformance(name: string, open: () => Promise<{ catalog: Catalog; dispose(): Promise<void> }>) {
+export function catalogConformance(
+  name: string,
+  open: () => Promise<{ catalog: Catalog; dispose(): Promise<void> }>,
+) {
   const withCatalog = (fn: (c: Catalog) => Promise<void>) => async () => {
     const { catalog, dispose } = await open();
     try {
@@ -11,7 +14,11 @@ export function catalogConformance(name: string, open: () => Promise<{ catalog: 
       await dispose();
     }
   };
-  const file = (partition: string, n: number, path = `messages/p-${partition}-${n}.parquet`): NewDataFile => ({
+  const file = (
+    partition: string,
+    n: number,
+    path = `messages/p-${partition}-${n}.parquet`,
+  ): NewDataFile => ({
     dataset: 'messages',
     partition,
     path,
@@ -23,129 +30,242 @@ export function catalogConformance(name: string, open: () => Promise<{ catalog: 
   });
 
   describe(`catalog conformance: ${name}`, () => {
-    it('claims each key once: a second claim of the same key reports it as stored', withCatalog(async (c) => {
-      const first = await c.write((tx) => tx.claimKeys('messages', 'wechat', [{ key: 'a', partition: '2026-01-01' }, { key: 'b', partition: '2026-01-01' }]));
-      const second = await c.write((tx) => tx.claimKeys('messages', 'wechat', [{ key: 'b', partition: '2026-01-01' }, { key: 'c', partition: '2026-01-02' }]));
-      expect([...first].sort()).toEqual(['a', 'b']);
-      expect([...second]).toEqual(['c']);
-      const other = await c.write((tx) => tx.claimKeys('messages', 'whatsapp', [{ key: 'a', partition: '2026-01-01' }]));
-      expect([...other]).toEqual(['a']);
-      expect(await c.keyPartitions('messages', 'wechat', ['a', 'c', 'zz'])).toEqual(
-        new Map([['a', '2026-01-01'], ['c', '2026-01-02']]),
-      );
-    }));
+    it(
+      'claims each key once: a second claim of the same key reports it as stored',
+      withCatalog(async (c) => {
+        const first = await c.write((tx) =>
+          tx.claimKeys('messages', 'wechat', [
+            { key: 'a', partition: '2026-01-01' },
+            { key: 'b', partition: '2026-01-01' },
+          ]),
+        );
+        const second = await c.write((tx) =>
+          tx.claimKeys('messages', 'wechat', [
+            { key: 'b', partition: '2026-01-01' },
+            { key: 'c', partition: '2026-01-02' },
+          ]),
+        );
+        expect([...first].sort()).toEqual(['a', 'b']);
+        expect([...second]).toEqual(['c']);
+        const other = await c.write((tx) =>
+          tx.claimKeys('messages', 'whatsapp', [{ key: 'a', partition: '2026-01-01' }]),
+        );
+        expect([...other]).toEqual(['a']);
+        expect(await c.keyPartitions('messages', 'wechat', ['a', 'c', 'zz'])).toEqual(
+          new Map([
+            ['a', '2026-01-01'],
+            ['c', '2026-01-02'],
+          ]),
+        );
+      }),
+    );
 
-    it('claims thousands of keys in one call (beyond one statement\'s parameter limit)', withCatalog(async (c) => {
-      const keys = Array.from({ length: 20_000 }, (_, i) => ({ key: String(10n ** 18n + BigInt(i)), partition: '2026-01-01' }));
-      const fresh = await c.write((tx) => tx.claimKeys('messages', 'wechat', keys));
-      expect(fresh.size).toBe(20_000);
-      const again = await c.write((tx) => tx.claimKeys('messages', 'wechat', keys.slice(19_990)));
-      expect(again.size).toBe(0);
-    }));
+    it(
+      "claims thousands of keys in one call (beyond one statement's parameter limit)",
+      withCatalog(async (c) => {
+        const keys = Array.from({ length: 20_000 }, (_, i) => ({
+          key: String(10n ** 18n + BigInt(i)),
+          partition: '2026-01-01',
+        }));
+        const fresh = await c.write((tx) => tx.claimKeys('messages', 'wechat', keys));
+        expect(fresh.size).toBe(20_000);
+        const again = await c.write((tx) => tx.claimKeys('messages', 'wechat', keys.slice(19_990)));
+        expect(again.size).toBe(0);
+      }),
+    );
 
-    it('rolls back everything a failed transaction wrote', withCatalog(async (c) => {
-      await expect(
-        c.write(async (tx) => {
-          await tx.claimKeys('messages', 'wechat', [{ key: 'x', partition: '2026-01-01' }]);
-          await tx.addDataFiles([file('2026-01-01', 5)], null);
-          throw new Error('boom');
-        }),
-      ).rejects.toThrow('boom');
-      expect(await c.dataFiles()).toEqual([]);
-      expect(await c.partitions()).toEqual([]);
-      const fresh = await c.write((tx) => tx.claimKeys('messages', 'wechat', [{ key: 'x', partition: '2026-01-01' }]));
-      expect([...fresh]).toEqual(['x']);
-    }));
+    it(
+      'rolls back everything a failed transaction wrote',
+      withCatalog(async (c) => {
+        await expect(
+          c.write(async (tx) => {
+            await tx.claimKeys('messages', 'wechat', [{ key: 'x', partition: '2026-01-01' }]);
+            await tx.addDataFiles([file('2026-01-01', 5)], null);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await c.dataFiles()).toEqual([]);
+        expect(await c.partitions()).toEqual([]);
+        const fresh = await c.write((tx) =>
+          tx.claimKeys('messages', 'wechat', [{ key: 'x', partition: '2026-01-01' }]),
+        );
+        expect([...fresh]).toEqual(['x']);
+      }),
+    );
 
-    it('keeps partition totals equal to the sum of their files through add and remove', withCatalog(async (c) => {
-      const ids = await c.write((tx) => tx.addDataFiles([file('2026-01-01', 5), file('2026-01-01', 7), file('2026-01-02', 3)], null));
-      let parts = await c.partitions('messages');
-      expect(parts.map((p) => [p.partition, p.rows, p.files, p.bytes, p.minTime, p.maxTime])).toEqual([
-        ['2026-01-01', 12, 2, 120, 1005, 2007],
-        ['2026-01-02', 3, 1, 30, 1003, 2003],
-      ]);
-      const removed = await c.write((tx) => tx.removeDataFiles([ids[1]!]));
-      expect(removed.map((f) => f.rows)).toEqual([7]);
-      parts = await c.partitions('messages');
-      expect(parts.map((p) => [p.partition, p.rows, p.files, p.minTime, p.maxTime])).toEqual([
-        ['2026-01-01', 5, 1, 1005, 2005],
-        ['2026-01-02', 3, 1, 1003, 2003],
-      ]);
-      await c.write((tx) => tx.removeDataFiles([ids[2]!]));
-      expect((await c.partitions()).map((p) => p.partition)).toEqual(['2026-01-01']);
-    }));
+    it(
+      'keeps partition totals equal to the sum of their files through add and remove',
+      withCatalog(async (c) => {
+        const ids = await c.write((tx) =>
+          tx.addDataFiles([file('2026-01-01', 5), file('2026-01-01', 7), file('2026-01-02', 3)], null),
+        );
+        let parts = await c.partitions('messages');
+        expect(parts.map((p) => [p.partition, p.rows, p.files, p.bytes, p.minTime, p.maxTime])).toEqual([
+          ['2026-01-01', 12, 2, 120, 1005, 2007],
+          ['2026-01-02', 3, 1, 30, 1003, 2003],
+        ]);
+        const removed = await c.write((tx) => tx.removeDataFiles([ids[1]!]));
+        expect(removed.map((f) => f.rows)).toEqual([7]);
+        parts = await c.partitions('messages');
+        expect(parts.map((p) => [p.partition, p.rows, p.files, p.minTime, p.maxTime])).toEqual([
+          ['2026-01-01', 5, 1, 1005, 2005],
+          ['2026-01-02', 3, 1, 1003, 2003],
+        ]);
+        await c.write((tx) => tx.removeDataFiles([ids[2]!]));
+        expect((await c.partitions()).map((p) => p.partition)).toEqual(['2026-01-01']);
+      }),
+    );
 
-    it('moves lineage to the file that replaces others', withCatalog(async (c) => {
-      const src = await c.source('/logs/a.log', 'file', 'wechat');
-      const [a, b] = await c.write((tx) => tx.addDataFiles([file('2026-01-01', 1), file('2026-01-01', 2)], null));
-      await c.write((tx) => tx.addLineage([{ dataFileId: a!, sourceId: src.id, startOffset: 0, endOffset: 10 }, { dataFileId: b!, sourceId: src.id, startOffset: 10, endOffset: 20 }]));
-      const [merged] = await c.write(async (tx) => {
-        await tx.removeDataFiles([a!, b!]);
-        const ids = await tx.addDataFiles([file('2026-01-01', 3, 'messages/merged.parquet')], null);
-        await tx.moveLineage([a!, b!], ids[0]!);
-        return ids;
-      });
-      expect((await c.dataFiles()).map((f) => f.id)).toEqual([merged]);
-    }));
+    it(
+      'moves lineage to the file that replaces others',
+      withCatalog(async (c) => {
+        const src = await c.source('/logs/a.log', 'file', 'wechat');
+        const [a, b] = await c.write((tx) =>
+          tx.addDataFiles([file('2026-01-01', 1), file('2026-01-01', 2)], null),
+        );
+        await c.write((tx) =>
+          tx.addLineage([
+            { dataFileId: a!, sourceId: src.id, startOffset: 0, endOffset: 10 },
+            { dataFileId: b!, sourceId: src.id, startOffset: 10, endOffset: 20 },
+          ]),
+        );
+        const [merged] = await c.write(async (tx) => {
+          await tx.removeDataFiles([a!, b!]);
+          const ids = await tx.addDataFiles([file('2026-01-01', 3, 'messages/merged.parquet')], null);
+          await tx.moveLineage([a!, b!], ids[0]!);
+          return ids;
+        });
+        expect((await c.dataFiles()).map((f) => f.id)).toEqual([merged]);
+      }),
+    );
 
-    it('saves and replaces a source checkpoint', withCatalog(async (c) => {
-      const src = await c.source('/logs/a.log', 'file', 'wechat');
-      expect((await c.source('/logs/a.log', 'file', 'wechat')).id).toBe(src.id);
-      expect(await c.checkpoint(src.id)).toBeNull();
-      const cp = { sourceId: src.id, offset: 100, line: 3, fileSize: 120, fileId: '1:2', headHash: 'h', tailHash: 't' };
-      await c.write((tx) => tx.saveCheckpoint(cp));
-      await c.write((tx) => tx.saveCheckpoint({ ...cp, offset: 9_000_000_000, line: 4 }));
-      expect(await c.checkpoint(src.id)).toEqual({ ...cp, offset: 9_000_000_000, line: 4 });
-    }));
+    it(
+      'saves and replaces a source checkpoint',
+      withCatalog(async (c) => {
+        const src = await c.source('/logs/a.log', 'file', 'wechat');
+        expect((await c.source('/logs/a.log', 'file', 'wechat')).id).toBe(src.id);
+        expect(await c.checkpoint(src.id)).toBeNull();
+        const cp = {
+          sourceId: src.id,
+          offset: 100,
+          line: 3,
+          fileSize: 120,
+          fileId: '1:2',
+          headHash: 'h',
+          tailHash: 't',
+        };
+        await c.write((tx) => tx.saveCheckpoint(cp));
+        await c.write((tx) => tx.saveCheckpoint({ ...cp, offset: 9_000_000_000, line: 4 }));
+        expect(await c.checkpoint(src.id)).toEqual({ ...cp, offset: 9_000_000_000, line: 4 });
+      }),
+    );
 
-    it('sums conversation coverage across batches', withCatalog(async (c) => {
-      const row = { platform: 'wechat', conversationId: 'r@chatroom', isGroup: true, firstAt: 50, lastAt: 60, messageCount: 2 };
-      await c.write((tx) => tx.touchConversations([row]));
-      await c.write((tx) => tx.touchConversations([{ ...row, firstAt: 10, lastAt: 55, messageCount: 3 }]));
-      expect(await c.conversations()).toEqual([{ ...row, firstAt: 10, lastAt: 60, messageCount: 5 }]);
-    }));
+    it(
+      'sums conversation coverage across batches',
+      withCatalog(async (c) => {
+        const row = {
+          platform: 'wechat',
+          conversationId: 'r@chatroom',
+          isGroup: true,
+          firstAt: 50,
+          lastAt: 60,
+          messageCount: 2,
+        };
+        await c.write((tx) => tx.touchConversations([row]));
+        await c.write((tx) => tx.touchConversations([{ ...row, firstAt: 10, lastAt: 55, messageCount: 3 }]));
+        expect(await c.conversations()).toEqual([{ ...row, firstAt: 10, lastAt: 60, messageCount: 5 }]);
+      }),
+    );
 
-    it('keeps the newest contact state; a deletion keeps the profile and marks it deleted', withCatalog(async (c) => {
-      const base = { platform: 'wechat', contactId: 'wxid_a', accountId: 'g', contactType: 'user', alias: 'al', nickname: 'Alice', remark: null, memberCount: null, deleted: false, observedAt: 100 };
-      await c.write((tx) => tx.upsertContacts([base]));
-      await c.write((tx) => tx.upsertContacts([{ ...base, nickname: 'Old', observedAt: 50 }]));
-      expect((await c.contacts())[0]!.nickname).toBe('Alice');
-      await c.write((tx) => tx.upsertContacts([{ ...base, nickname: null, alias: null, deleted: true, observedAt: 200 }]));
-      expect(await c.contacts()).toEqual([{ ...base, deleted: true, observedAt: 200 }]);
-    }));
+    it(
+      'keeps the newest contact state; a deletion keeps the profile and marks it deleted',
+      withCatalog(async (c) => {
+        const base = {
+          platform: 'wechat',
+          contactId: 'wxid_a',
+          accountId: 'g',
+          contactType: 'user',
+          alias: 'al',
+          nickname: 'Alice',
+          remark: null,
+          memberCount: null,
+          deleted: false,
+          observedAt: 100,
+        };
+        await c.write((tx) => tx.upsertContacts([base]));
+        await c.write((tx) => tx.upsertContacts([{ ...base, nickname: 'Old', observedAt: 50 }]));
+        expect((await c.contacts())[0]!.nickname).toBe('Alice');
+        await c.write((tx) =>
+          tx.upsertContacts([{ ...base, nickname: null, alias: null, deleted: true, observedAt: 200 }]),
+        );
+        expect(await c.contacts()).toEqual([{ ...base, deleted: true, observedAt: 200 }]);
+      }),
+    );
 
-    it('keeps quarantined bytes exactly and tracks their status', withCatalog(async (c) => {
-      const raw = Buffer.from([0x7b, 0xff, 0xfe, 0x0a]);
-      await c.write((tx) => tx.addQuarantine([{ source: 'a.log', line: 7, byteOffset: 99, reason: 'not_utf8', raw }], null));
-      const [row] = await c.quarantine({ status: 'open' });
-      expect(Buffer.from(row!.raw)).toEqual(raw);
-      expect(row).toMatchObject({ source: 'a.log', line: 7, byteOffset: 99, reason: 'not_utf8', status: 'open' });
-      await c.write((tx) => tx.setQuarantineStatus([row!.id], 'resolved'));
-      expect(await c.quarantineCounts()).toEqual({ open: 0, retried: 0, resolved: 1 });
-    }));
+    it(
+      'keeps quarantined bytes exactly and tracks their status',
+      withCatalog(async (c) => {
+        const raw = Buffer.from([0x7b, 0xff, 0xfe, 0x0a]);
+        await c.write((tx) =>
+          tx.addQuarantine([{ source: 'a.log', line: 7, byteOffset: 99, reason: 'not_utf8', raw }], null),
+        );
+        const [row] = await c.quarantine({ status: 'open' });
+        expect(Buffer.from(row!.raw)).toEqual(raw);
+        expect(row).toMatchObject({
+          source: 'a.log',
+          line: 7,
+          byteOffset: 99,
+          reason: 'not_utf8',
+          status: 'open',
+        });
+        await c.write((tx) => tx.setQuarantineStatus([row!.id], 'resolved'));
+        expect(await c.quarantineCounts()).toEqual({ open: 0, retried: 0, resolved: 1 });
+      }),
+    );
 
-    it('numbers schema versions by new field sets only', withCatalog(async (c) => {
-      const v1 = await c.write((tx) => tx.schemaVersion('messages', '["a","b"]', '[]'));
-      const again = await c.write((tx) => tx.schemaVersion('messages', '["a","b"]', '[]'));
-      const v2 = await c.write((tx) => tx.schemaVersion('messages', '["a","b","c"]', '[]'));
-      const other = await c.write((tx) => tx.schemaVersion('contacts', '["x"]', '[]'));
-      expect([v1, again, v2, other]).toEqual([1, 1, 2, 1]);
-    }));
+    it(
+      'numbers schema versions by new field sets only',
+      withCatalog(async (c) => {
+        const v1 = await c.write((tx) => tx.schemaVersion('messages', '["a","b"]', '[]'));
+        const again = await c.write((tx) => tx.schemaVersion('messages', '["a","b"]', '[]'));
+        const v2 = await c.write((tx) => tx.schemaVersion('messages', '["a","b","c"]', '[]'));
+        const other = await c.write((tx) => tx.schemaVersion('contacts', '["x"]', '[]'));
+        expect([v1, again, v2, other]).toEqual([1, 1, 2, 1]);
+      }),
+    );
 
-    it('records tasks and interrupts the ones left running', withCatalog(async (c) => {
-      const done = await c.startTask('ingest', { inputs: ['a'] });
-      await c.finishTask(done, 'succeeded', { messages: 3 });
-      const crashed = await c.startTask('ingest', {});
-      expect(await c.interruptStaleTasks(Date.now() + 1)).toBe(1);
-      const tasks = await c.tasks(10);
-      expect(tasks.find((t) => t.id === done)).toMatchObject({ status: 'succeeded', counts: { messages: 3 }, args: { inputs: ['a'] } });
-      expect(tasks.find((t) => t.id === crashed)?.status).toBe('interrupted');
-    }));
+    it(
+      'records tasks and interrupts the ones left running',
+      withCatalog(async (c) => {
+        const done = await c.startTask('ingest', { inputs: ['a'] });
+        await c.finishTask(done, 'succeeded', { messages: 3 });
+        const crashed = await c.startTask('ingest', {});
+        expect(await c.interruptStaleTasks(Date.now() + 1)).toBe(1);
+        const tasks = await c.tasks(10);
+        expect(tasks.find((t) => t.id === done)).toMatchObject({
+          status: 'succeeded',
+          counts: { messages: 3 },
+          args: { inputs: ['a'] },
+        });
+        expect(tasks.find((t) => t.id === crashed)?.status).toBe('interrupted');
+      }),
+    );
 
-    it('stores quality metrics with their rate', withCatalog(async (c) => {
-      const task = await c.startTask('ingest', {});
-      await c.write((tx) => tx.addQualityMetrics([{ taskId: task, dataset: 'messages', metric: 'malformed_rate', numerator: 5, denominator: 1000 }, { taskId: task, dataset: 'messages', metric: 'duplicate_rate', numerator: 0, denominator: 0 }]));
-      expect((await c.qualityMetrics(task)).map((m) => [m.metric, m.value])).toEqual([['malformed_rate', 0.005], ['duplicate_rate', 0]]);
-    }));
+    it(
+      'stores quality metrics with their rate',
+      withCatalog(async (c) => {
+        const task = await c.startTask('ingest', {});
+        await c.write((tx) =>
+          tx.addQualityMetrics([
+            { taskId: task, dataset: 'messages', metric: 'malformed_rate', numerator: 5, denominator: 1000 },
+            { taskId: task, dataset: 'messages', metric: 'duplicate_rate', numerator: 0, denominator: 0 },
+          ]),
+        );
+        expect((await c.qualityMetrics(task)).map((m) => [m.metric, m.value])).toEqual([
+          ['malformed_rate', 0.005],
+          ['duplicate_rate', 0],
+        ]);
+      }),
+    );
   });
 }

@@ -6,5 +6,11 @@ import { catalogConformance } from './catalog.case.js';
 catalogConformance('sqlite', async () => {
   const dir = tempDir();
   const catalog = await openSqliteCatalog(join(dir.path, 'catalog.sqlite'));
-  return { catalog, dispose: async () => { await catalog.close(); dir.remove(); } };
+  return {
+    catalog,
+    dispose: async () => {
+      await catalog.close();
+      dir.remove();
+    },
+  };
 });

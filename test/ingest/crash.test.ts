@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { appendWechatLog } from '../../bench/data/wechat-log.js';
 import { openLake } from '../../src/app/open-lake.js';
@@ -23,16 +25,32 @@ describe('crash safety', () => {
     try {
       for (let i = 0; i < KILLS; i++) {
         // Every round brings new lines (and re-deliveries), so every kill interrupts real work.
-        const e = await appendWechatLog({ messages: 300, startIndex: nextIndex, seed: seed++, shape: 'mixed' }, log);
+        const e = await appendWechatLog(
+          { messages: 1500, startIndex: nextIndex, seed: seed++, shape: 'mixed' },
+          log,
+        );
         messages += e.messages;
         malformed += e.malformed;
         contacts += e.contacts;
         nextIndex = e.nextIndex;
-        const { child, done } = startCli(['ingest', log, '--data-dir', dataDir, '--batch-mb', '0.02', '--json']);
-        const delay = 300 + Math.floor(Math.random() * 1200);
-        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        const { child, done } = startCli([
+          'ingest',
+          log,
+          '--data-dir',
+          dataDir,
+          '--batch-mb',
+          '0.05',
+          '--json',
+        ]);
+        let exited = false;
+        void done.then(() => {
+          exited = true;
+        });
+        // Aim inside the working window: once the run holds the writer lock, kill at a random moment.
+        while (!exited && !existsSync(join(dataDir, 'writer.lock'))) await sleep(5);
+        await sleep(Math.floor(Math.random() * 700));
+        child.kill('SIGKILL');
         const r = await done;
-        clearTimeout(timer);
         if (r.signal === 'SIGKILL') killedMidRun++;
         else expect(r.code, r.stderr).toBe(0);
       }

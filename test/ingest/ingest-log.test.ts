@@ -72,15 +72,33 @@ describe('ingest of a 23,210-message WeChat log (contacts, re-deliveries, malfor
 
   it('reads nothing new when run again', async () => {
     const s = await ingest(lake, [log]);
-    expect(s).toMatchObject({ linesRead: 0, bytesRead: 0, messages: 0, duplicates: 0, quarantined: 0, files: 0 });
+    expect(s).toMatchObject({
+      linesRead: 0,
+      bytesRead: 0,
+      messages: 0,
+      duplicates: 0,
+      quarantined: 0,
+      files: 0,
+    });
   });
 
   it('ingests only appended lines, and a half-written last line waits for its newline', async () => {
-    const more = await appendWechatLog({ messages: 500, startIndex: expected.nextIndex, shape: 'raw', seed: 8, malformedRate: 0 }, log);
+    const more = await appendWechatLog(
+      { messages: 500, startIndex: expected.nextIndex, shape: 'raw', seed: 8, malformedRate: 0 },
+      log,
+    );
     appendFileSync(log, '{"guid":"g","notify_type":1010,"data":{"msg_id":"12');
     let s = await ingest(lake, [log]);
-    expect(s).toMatchObject({ linesRead: more.lines, messages: more.messages, duplicates: more.duplicates, quarantined: 0 });
-    appendFileSync(log, '34","create_time":1767225600,"from_username":"wxid_a","to_username":"wxid_b","msg_type":1,"content":"late"}}\n');
+    expect(s).toMatchObject({
+      linesRead: more.lines,
+      messages: more.messages,
+      duplicates: more.duplicates,
+      quarantined: 0,
+    });
+    appendFileSync(
+      log,
+      '34","create_time":1767225600,"from_username":"wxid_a","to_username":"wxid_b","msg_type":1,"content":"late"}}\n',
+    );
     s = await ingest(lake, [log]);
     expect(s).toMatchObject({ linesRead: 1, messages: 1, quarantined: 0 });
     const partitions = await lake.catalog.partitions('messages');
@@ -90,9 +108,14 @@ describe('ingest of a 23,210-message WeChat log (contacts, re-deliveries, malfor
   it('records the run as a task with data-quality metrics', async () => {
     const [first] = (await lake.catalog.tasks(100, 'ingest')).slice(-1);
     expect(first).toMatchObject({ status: 'succeeded', counts: { messages: expected.messages } });
-    const metrics = Object.fromEntries((await lake.catalog.qualityMetrics(first!.id)).map((m) => [m.metric, m]));
+    const metrics = Object.fromEntries(
+      (await lake.catalog.qualityMetrics(first!.id)).map((m) => [m.metric, m]),
+    );
     expect(metrics.malformed_rate!.numerator).toBe(expected.malformed);
     expect(metrics.duplicate_rate!.numerator).toBe(expected.duplicates);
-    expect(metrics.duplicate_rate!.value).toBeCloseTo(expected.duplicates / (expected.messages + expected.contacts + expected.events + expected.duplicates), 6);
+    expect(metrics.duplicate_rate!.value).toBeCloseTo(
+      expected.duplicates / (expected.messages + expected.contacts + expected.events + expected.duplicates),
+      6,
+    );
   });
 });

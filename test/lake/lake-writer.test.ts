@@ -33,7 +33,10 @@ describe('LakeWriter', () => {
   let writer: LakeWriter;
   beforeEach(async () => {
     dir = tempDir();
-    writer = new LakeWriter(await openDuckDB({ memoryLimit: '256MB', tempDir: join(dir.path, 'tmp') }), join(dir.path, 'lake'));
+    writer = new LakeWriter(
+      await openDuckDB({ memoryLimit: '256MB', tempDir: join(dir.path, 'tmp') }),
+      join(dir.path, 'lake'),
+    );
   });
   afterEach(() => dir.remove());
 
@@ -46,13 +49,19 @@ describe('LakeWriter', () => {
       message(3, 'b@chatroom', day1 + 1000),
       message(4, 'wxid_z', day2),
     ];
-    const staged = records.map((r) => ({ partition: new Date(r.sentAt).toISOString().slice(0, 10), time: r.sentAt, record: r }));
+    const staged = records.map((r) => ({
+      partition: new Date(r.sentAt).toISOString().slice(0, 10),
+      time: r.sentAt,
+      record: r,
+    }));
     const files = await writer.write('messages', staged);
     expect(files.map((f) => [f.partition, f.rows, f.minTime, f.maxTime])).toEqual([
       ['2026-01-05', 3, day1 + 1000, day1 + 3000],
       ['2026-02-09', 1, day2, day2],
     ]);
-    expect(files[0]!.path).toMatch(/^messages\/year=2026\/month=01\/day=05\/part-[0-9a-z]+-[0-9a-f]{10}\.parquet$/);
+    expect(files[0]!.path).toMatch(
+      /^messages\/year=2026\/month=01\/day=05\/part-[0-9a-z]+-[0-9a-f]{10}\.parquet$/,
+    );
     const path = join(dir.path, 'lake', files[0]!.path);
     expect(await parquetCodecs(path)).toEqual(['ZSTD']);
     const rows = await readParquetRows(path);
@@ -74,7 +83,9 @@ describe('LakeWriter', () => {
 
   it('leaves no temp files behind and discards what it is told to', async () => {
     const t = Date.UTC(2026, 0, 5);
-    const files = await writer.write('messages', [{ partition: '2026-01-05', time: t, record: message(1, 'c', t) }]);
+    const files = await writer.write('messages', [
+      { partition: '2026-01-05', time: t, record: message(1, 'c', t) },
+    ]);
     const partitionDir = join(dir.path, 'lake', 'messages/year=2026/month=01/day=05');
     expect(readdirSync(partitionDir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
     await writer.discard(files);

@@ -7,7 +7,8 @@ import { readParquetRows } from './read-parquet.js';
 export async function lakeRows(lake: Lake, dataset: Dataset): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for (const f of await lake.catalog.dataFiles({ dataset })) {
-    for (const r of await readParquetRows(join(lake.config.lakeDir, f.path))) rows.push({ ...r, $partition: f.partition });
+    for (const r of await readParquetRows(join(lake.config.lakeDir, f.path)))
+      rows.push({ ...r, $partition: f.partition });
   }
   return rows;
 }

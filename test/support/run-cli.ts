@@ -11,8 +11,14 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process (the same entry point users run). */
-export function startCli(args: readonly string[], input?: string | Buffer): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+export function startCli(
+  args: readonly string[],
+  input?: string | Buffer,
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => {

@@ -39,7 +39,11 @@ async function up(db: Kysely<unknown>, t: DialectTraits): Promise<void> {
     .addColumn('task_id', 'integer')
     .addColumn('created_at', bigint, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('data_files_partition').on('data_files').columns(['dataset', 'partition']).execute();
+  await db.schema
+    .createIndex('data_files_partition')
+    .on('data_files')
+    .columns(['dataset', 'partition'])
+    .execute();
   await db.schema
     .createTable('partitions')
     .addColumn('dataset', 'text', (c) => c.notNull())
@@ -147,4 +151,3 @@ async function up(db: Kysely<unknown>, t: DialectTraits): Promise<void> {
     .execute();
   await db.schema.createIndex('quarantine_status').on('quarantine').columns(['status', 'id']).execute();
 }
-

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { migrateCatalog } from '../migrate-catalog.js';
 import { KyselyCatalog } from '../kysely-catalog.js';
+import { migrateCatalog } from '../migrate-catalog.js';
 import type { CatalogSchema } from '../schema.js';
 import { sqliteTraits } from './traits.js';
 
