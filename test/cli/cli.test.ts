@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateWechatLog, type WechatLogExpected } from '../../bench/data/wechat-log.js';
+import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+describe('chatlake CLI (the real binary)', () => {
+  const dir = tempDir();
+  const dataDir = join(dir.path, 'data');
+  const log = join(dir.path, 'w.log');
+  let expected: WechatLogExpected;
+  beforeAll(async () => {
+    expected = await generateWechatLog({ messages: 2000, seed: 3 }, log);
+  });
+  afterAll(() => dir.remove());
+
+  it('ingest --json prints one summary object with the documented fields', async () => {
+    const r = await runCli(['ingest', log, '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    for (const k of [
+      'linesRead',
+      'messages',
+      'contacts',
+      'events',
+      'duplicates',
+      'quarantined',
+      'bytesRead',
+      'seconds',
+    ]) {
+      expect(s).toHaveProperty(k);
+    }
+    expect(s).toMatchObject({
+      messages: expected.messages,
+      quarantined: expected.malformed,
+      linesRead: expected.lines,
+    });
+  });
+
+  it('stats --json reports datasets, days, compression and ingest history', async () => {
+    const r = await runCli(['stats', '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.datasets.messages.rows).toBe(expected.messages);
+    expect(s.days.reduce((n: number, d: { messages: number }) => n + d.messages, 0)).toBe(expected.messages);
+    expect(s.rawBytesIngested).toBe(expected.bytes);
+    expect(s.compressionRatio).toBeGreaterThan(0);
+    expect(s.ingests[0]).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('stats prints a readable report', async () => {
+    const r = await runCli(['stats', '--data-dir', dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/messages\s+2000\s/);
+    expect(r.stdout).toMatch(/messages per day/);
+  });
+
+  it('quarantine list / show --raw give back the exact bytes', async () => {
+    const list = JSON.parse(
+      (await runCli(['quarantine', 'list', '--data-dir', dataDir, '--json', '--limit', '1000'])).stdout,
+    );
+    expect(list.length).toBe(expected.malformed);
+    const r = await runCli(['quarantine', 'show', String(list[0].id), '--raw', '--data-dir', dataDir]);
+    expect(r.code).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBeGreaterThan(0);
+    const missing = await runCli(['quarantine', 'show', '999999', '--data-dir', dataDir]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/no quarantine entry 999999/);
+  });
+
+  it('compact merges each partition into one file and keeps every row', async () => {
+    const more = join(dir.path, 'more.log');
+    await generateWechatLog({ messages: 300, seed: 4, startIndex: expected.nextIndex }, more);
+    await runCli(['ingest', more, '--data-dir', dataDir]);
+    const r = await runCli(['compact', '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).partitions).toBeGreaterThan(0);
+    const stats = JSON.parse((await runCli(['stats', '--data-dir', dataDir, '--json'])).stdout);
+    expect(stats.datasets.messages.files).toBe(stats.datasets.messages.partitions);
+    expect(stats.datasets.messages.rows).toBe(expected.messages + 300);
+  });
+
+  it('explains bad input with a hint and a non-zero exit code', async () => {
+    const missing = await runCli(['ingest', join(dir.path, 'nope.log'), '--data-dir', dataDir]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/no such file or directory/);
+    const tz = await runCli(['stats', '--tz', 'Mars/Olympus', '--data-dir', dataDir]);
+    expect(tz.code).toBe(2);
+    expect(tz.stderr).toMatch(/unknown time zone "Mars\/Olympus".*\n.*hint: use an IANA name/);
+    const help = await runCli(['ingest', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:/);
+  });
+
+  it("refuses a second writer while one holds the lock, and takes over a dead one's lock", async () => {
+    writeFileSync(join(dataDir, 'writer.lock'), JSON.stringify({ pid: process.pid, purpose: 'test' }));
+    const busy = await runCli(['ingest', log, '--data-dir', dataDir]);
+    expect(busy.code).toBe(5);
+    expect(busy.stderr).toMatch(/another chatlake process/);
+    writeFileSync(join(dataDir, 'writer.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, purpose: 'dead' }));
+    const ok = await runCli(['ingest', log, '--data-dir', dataDir, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});
