@@ -37,12 +37,19 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
       const found = ADAPTERS.find((a) => a.platform === platform);
       if (!found) {
         const known = ADAPTERS.map((a) => a.platform).join(', ');
-        throw new ChatlakeError('invalid_argument', `unknown platform "${platform}"`, `known platforms: ${known}`);
+        throw new ChatlakeError(
+          'invalid_argument',
+          `unknown platform "${platform}"`,
+          `known platforms: ${known}`,
+        );
       }
       return found;
     },
     duck() {
-      duck ??= openDuckDB({ memoryLimit: config.duckdbMemory, tempDir: join(config.dataDir, 'tmp', 'duckdb') });
+      duck ??= openDuckDB({
+        memoryLimit: config.duckdbMemory,
+        tempDir: join(config.dataDir, 'tmp', 'duckdb'),
+      });
       return duck;
     },
     writer() {

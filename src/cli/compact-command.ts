@@ -8,23 +8,34 @@ import { printJson } from './print.js';
 export function compactCommand(program: Command): void {
   program
     .command('compact')
-    .description('Merge the small files of each partition into one file (atomically; readers never see a gap)')
+    .description(
+      'Merge the small files of each partition into one file (atomically; readers never see a gap)',
+    )
     .option('--dataset <name>', 'messages | contacts | events (default: all)')
     .option('--partition <day...>', 'only these days (YYYY-MM-DD)')
     .option('--min-files <n>', 'only partitions with at least this many files', Number, 2)
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset?: Dataset; partition?: string[]; minFiles: number; json?: boolean }, cmd: Command) => {
-      const lake = await openLake(globalFlags(cmd));
-      try {
-        const r = await compactPartitions(lake, { dataset: opts.dataset, partitions: opts.partition, minFiles: opts.minFiles });
-        if (opts.json) return printJson(r);
-        process.stdout.write(
-          r.partitions === 0
-            ? 'nothing to compact\n'
-            : `${r.partitions} partition(s): ${r.filesBefore} files → ${r.filesAfter}, ${r.rows} rows, ${r.seconds.toFixed(2)} s\n`,
-        );
-      } finally {
-        await lake.close();
-      }
-    });
+    .action(
+      async (
+        opts: { dataset?: Dataset; partition?: string[]; minFiles: number; json?: boolean },
+        cmd: Command,
+      ) => {
+        const lake = await openLake(globalFlags(cmd));
+        try {
+          const r = await compactPartitions(lake, {
+            dataset: opts.dataset,
+            partitions: opts.partition,
+            minFiles: opts.minFiles,
+          });
+          if (opts.json) return printJson(r);
+          process.stdout.write(
+            r.partitions === 0
+              ? 'nothing to compact\n'
+              : `${r.partitions} partition(s): ${r.filesBefore} files → ${r.filesAfter}, ${r.rows} rows, ${r.seconds.toFixed(2)} s\n`,
+          );
+        } finally {
+          await lake.close();
+        }
+      },
+    );
 }

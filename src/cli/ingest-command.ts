@@ -27,35 +27,42 @@ Examples:
   chatlake ingest data/messages/raw/ --json
   cat today.jsonl | chatlake ingest -`,
     )
-    .action(async (inputs: string[], opts: { platform: string; batchMb?: number; json?: boolean; progress: boolean }, cmd: Command) => {
-      const lake = await openLake({
-        ...globalFlags(cmd),
-        ...(opts.batchMb ? { batchBytes: opts.batchMb * 1024 * 1024 } : {}),
-      });
-      const bar = opts.progress && !opts.json && process.stderr.isTTY ? progressBar() : null;
-      try {
-        const summary = await ingest(lake, inputs, { platform: opts.platform, listener: bar?.listener });
-        bar?.stop();
-        if (opts.json) printJson(summary);
-        else {
-          process.stdout.write(
-            `${summary.messages} messages, ${summary.contacts} contacts, ${summary.events} events stored; ` +
-              `${summary.duplicates} duplicates skipped; ${summary.quarantined} lines quarantined\n` +
-              `${summary.linesRead} lines (${formatBytes(summary.bytesRead)}) from ${summary.sources} source(s) ` +
-              `in ${summary.seconds.toFixed(2)} s, ${summary.files} Parquet file(s) written\n`,
-          );
-          if (summary.quarantined > 0) process.stdout.write('see them with: chatlake quarantine list\n');
+    .action(
+      async (
+        inputs: string[],
+        opts: { platform: string; batchMb?: number; json?: boolean; progress: boolean },
+        cmd: Command,
+      ) => {
+        const lake = await openLake({
+          ...globalFlags(cmd),
+          ...(opts.batchMb ? { batchBytes: opts.batchMb * 1024 * 1024 } : {}),
+        });
+        const bar = opts.progress && !opts.json && process.stderr.isTTY ? progressBar() : null;
+        try {
+          const summary = await ingest(lake, inputs, { platform: opts.platform, listener: bar?.listener });
+          bar?.stop();
+          if (opts.json) printJson(summary);
+          else {
+            process.stdout.write(
+              `${summary.messages} messages, ${summary.contacts} contacts, ${summary.events} events stored; ` +
+                `${summary.duplicates} duplicates skipped; ${summary.quarantined} lines quarantined\n` +
+                `${summary.linesRead} lines (${formatBytes(summary.bytesRead)}) from ${summary.sources} source(s) ` +
+                `in ${summary.seconds.toFixed(2)} s, ${summary.files} Parquet file(s) written\n`,
+            );
+            if (summary.quarantined > 0) process.stdout.write('see them with: chatlake quarantine list\n');
+          }
+        } finally {
+          bar?.stop();
+          await lake.close();
         }
-      } finally {
-        bar?.stop();
-        await lake.close();
-      }
-    });
+      },
+    );
 }
 
 function progressBar(): { listener: IngestListener; stop(): void } {
   const bar = new SingleBar({
-    format: ' {bar} {percentage}% | {done}/{size} | {lines} lines | {rate} lines/s | ETA {eta_formatted} | {source}',
+    format:
+      ' {bar} {percentage}% | {done}/{size} | {lines} lines | {rate} lines/s | ETA {eta_formatted} | {source}',
     stream: process.stderr,
     hideCursor: true,
     etaBuffer: 20,

@@ -15,7 +15,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const add of [ingestCommand, statsCommand, quarantineCommand, compactCommand, serveCommand]) add(program);
+  for (const add of [ingestCommand, statsCommand, quarantineCommand, compactCommand, serveCommand])
+    add(program);
   try {
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);

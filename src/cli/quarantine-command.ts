@@ -22,10 +22,17 @@ export function quarantineCommand(program: Command): void {
       try {
         const status = opts.status === 'all' ? undefined : (opts.status as QuarantineStatus);
         const rows = await lake.catalog.quarantine({ status, limit: opts.limit, afterId: opts.after });
-        if (opts.json) return printJson(rows.map(({ raw, ...r }) => ({ ...r, bytes: raw.length, preview: preview(raw) })));
+        if (opts.json)
+          return printJson(rows.map(({ raw, ...r }) => ({ ...r, bytes: raw.length, preview: preview(raw) })));
         if (rows.length === 0) return void process.stdout.write('quarantine is empty\n');
         printTable(
-          rows.map((r) => [r.id, r.status, `${r.source.split('/').pop()}:${r.line ?? '-'}`, r.reason.slice(0, 60), preview(r.raw, 40)]),
+          rows.map((r) => [
+            r.id,
+            r.status,
+            `${r.source.split('/').pop()}:${r.line ?? '-'}`,
+            r.reason.slice(0, 60),
+            preview(r.raw, 40),
+          ]),
           ['id', 'status', 'source:line', 'reason', 'payload'],
         );
       } finally {
@@ -41,7 +48,12 @@ export function quarantineCommand(program: Command): void {
       const lake = await openLake(globalFlags(cmd));
       try {
         const row = await lake.catalog.quarantineEntry(id);
-        if (!row) throw new ChatlakeError('not_found', `no quarantine entry ${id}`, 'list them with: chatlake quarantine list');
+        if (!row)
+          throw new ChatlakeError(
+            'not_found',
+            `no quarantine entry ${id}`,
+            'list them with: chatlake quarantine list',
+          );
         if (opts.raw) return void process.stdout.write(row.raw);
         if (opts.json) return printJson({ ...row, raw: Buffer.from(row.raw).toString('base64') });
         process.stdout.write(
@@ -58,22 +70,24 @@ export function quarantineCommand(program: Command): void {
     .option('--all', 'every open entry')
     .option('--platform <name>', 'payload format', 'wechat')
     .option('--json', 'print JSON')
-    .action(async (ids: string[], opts: { all?: boolean; platform: string; json?: boolean }, cmd: Command) => {
-      if (!opts.all && ids.length === 0) {
-        throw new ChatlakeError('invalid_argument', 'name quarantine ids to retry, or --all');
-      }
-      const lake = await openLake(globalFlags(cmd));
-      try {
-        const r = await retryQuarantine(lake, opts.all ? 'all' : ids.map(Number), opts.platform);
-        if (opts.json) return printJson(r);
-        process.stdout.write(
-          `${r.resolved} of ${r.retried} resolved (${r.messages} messages, ${r.contacts} contacts, ${r.events} events stored, ` +
-            `${r.duplicates} already stored); ${r.stillFailing.length} still failing\n`,
-        );
-      } finally {
-        await lake.close();
-      }
-    });
+    .action(
+      async (ids: string[], opts: { all?: boolean; platform: string; json?: boolean }, cmd: Command) => {
+        if (!opts.all && ids.length === 0) {
+          throw new ChatlakeError('invalid_argument', 'name quarantine ids to retry, or --all');
+        }
+        const lake = await openLake(globalFlags(cmd));
+        try {
+          const r = await retryQuarantine(lake, opts.all ? 'all' : ids.map(Number), opts.platform);
+          if (opts.json) return printJson(r);
+          process.stdout.write(
+            `${r.resolved} of ${r.retried} resolved (${r.messages} messages, ${r.contacts} contacts, ${r.events} events stored, ` +
+              `${r.duplicates} already stored); ${r.stillFailing.length} still failing\n`,
+          );
+        } finally {
+          await lake.close();
+        }
+      },
+    );
 }
 
 function preview(raw: Uint8Array, max = 4000): string {

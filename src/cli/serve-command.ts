@@ -27,9 +27,12 @@ export function serveCommand(program: Command): void {
         send(404, { error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
       });
       await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
-      process.stderr.write(`chatlake serving ${lake.config.dataDir} on http://${opts.host}:${opts.port} (GET /health, /stats)\n`);
+      process.stderr.write(
+        `chatlake serving ${lake.config.dataDir} on http://${opts.host}:${opts.port} (GET /health, /stats)\n`,
+      );
       await new Promise<void>((resolve) => {
-        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => resolve()));
+        for (const signal of ['SIGINT', 'SIGTERM'] as const)
+          process.once(signal, () => server.close(() => resolve()));
       });
       await lake.close();
     });

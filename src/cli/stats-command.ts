@@ -16,7 +16,13 @@ export function statsCommand(program: Command): void {
         const s = await lakeStats(lake.catalog, opts.history);
         if (opts.json) return printJson(s);
         printTable(
-          Object.entries(s.datasets).map(([name, d]) => [name, d.rows, d.files, formatBytes(d.bytes), d.partitions]),
+          Object.entries(s.datasets).map(([name, d]) => [
+            name,
+            d.rows,
+            d.files,
+            formatBytes(d.bytes),
+            d.partitions,
+          ]),
           ['dataset', 'rows', 'files', 'bytes', 'partitions'],
         );
         const ratio = s.compressionRatio === null ? 'n/a' : `${(s.compressionRatio * 100).toFixed(1)}%`;

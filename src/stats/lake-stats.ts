@@ -28,10 +28,14 @@ export async function lakeStats(catalog: Catalog, historyLimit = 20): Promise<La
     d.files += p.files;
     d.bytes += p.bytes;
     d.partitions++;
-    if (p.dataset === 'messages') days.push({ day: p.partition, messages: p.rows, files: p.files, bytes: p.bytes });
+    if (p.dataset === 'messages')
+      days.push({ day: p.partition, messages: p.rows, files: p.files, bytes: p.bytes });
   }
   const all = await catalog.tasks(1_000_000, 'ingest');
-  const rawBytesIngested = all.reduce((sum, t) => sum + Number((t.counts as { bytesRead?: number } | null)?.bytesRead ?? 0), 0);
+  const rawBytesIngested = all.reduce(
+    (sum, t) => sum + Number((t.counts as { bytesRead?: number } | null)?.bytesRead ?? 0),
+    0,
+  );
   const parquetBytes = datasets.messages.bytes + datasets.contacts.bytes + datasets.events.bytes;
   return {
     datasets,
