@@ -9,6 +9,8 @@ import { openDuckDB } from '../lake/duckdb-engine.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { wechatAdapter } from '../platforms/wechat/wechat-adapter.js';
+import { CursorCodec } from '../query/cursor-codec.js';
+import { QueryService } from '../query/query-service.js';
 
 /** Everything a command needs, wired once: the composition root. */
 export interface Lake {
@@ -19,6 +21,8 @@ export interface Lake {
   /** DuckDB and the Parquet writer, opened on first use (read-only commands never pay for them). */
   duck(): Promise<DuckDBConnection>;
   writer(): Promise<LakeWriter>;
+  /** The read side: filtered queries, get by id, export. */
+  query(): Promise<QueryService>;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,7 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
   const catalog = await openSqliteCatalog(config.catalogPath);
   let duck: Promise<DuckDBConnection> | null = null;
   let writer: Promise<LakeWriter> | null = null;
+  let query: Promise<QueryService> | null = null;
   const lake: Lake = {
     config,
     catalog,
@@ -55,6 +60,21 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
     writer() {
       writer ??= lake.duck().then((d) => new LakeWriter(d, config.lakeDir));
       return writer;
+    },
+    query() {
+      query ??= lake
+        .duck()
+        .then(
+          (d) =>
+            new QueryService(
+              d,
+              catalog,
+              config.lakeDir,
+              lake.localDay,
+              CursorCodec.forDataDir(config.dataDir),
+            ),
+        );
+      return query;
     },
     async close() {
       if (duck) (await duck).closeSync();

@@ -15,11 +15,11 @@ export interface Catalog {
   /** Marks tasks still "running" whose process is gone (a crash) as interrupted. */
   interruptStaleTasks(olderThan: number): Promise<number>;
 
-  dataFiles(filter?: { dataset?: Dataset; partitions?: string[] }): Promise<DataFileRow[]>;
+  dataFiles(filter?: DataFileFilter): Promise<DataFileRow[]>;
   partitions(dataset?: Dataset): Promise<PartitionRow[]>;
   conversations(): Promise<ConversationRow[]>;
   contacts(): Promise<ContactRow[]>;
-  revocations(platform: string, messageIds?: string[]): Promise<RevocationRow[]>;
+  revocations(platform?: string): Promise<RevocationRow[]>;
   keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>>;
   schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]>;
   qualityMetrics(taskId: number): Promise<QualityMetricRow[]>;
@@ -54,6 +54,14 @@ export interface CatalogWriter {
   /** The version of this field set, recording a new version if it was never seen. */
   schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number>;
   addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void>;
+}
+
+export interface DataFileFilter {
+  dataset?: Dataset;
+  partitions?: string[];
+  /** Inclusive partition range ("YYYY-MM-DD"). */
+  fromPartition?: string;
+  toPartition?: string;
 }
 
 export type TaskStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';

@@ -7,6 +7,7 @@ import type {
   Checkpoint,
   ContactRow,
   ConversationRow,
+  DataFileFilter,
   DataFileRow,
   KeyClaim,
   LineageRow,
@@ -196,12 +197,9 @@ export class KyselyCatalog implements Catalog {
     }));
   }
 
-  async revocations(platform: string, messageIds?: string[]): Promise<RevocationRow[]> {
-    let q = this.db.selectFrom('revocations').selectAll().where('platform', '=', platform);
-    if (messageIds) {
-      if (messageIds.length === 0) return [];
-      q = q.where('message_id', 'in', messageIds);
-    }
+  async revocations(platform?: string): Promise<RevocationRow[]> {
+    let q = this.db.selectFrom('revocations').selectAll();
+    if (platform) q = q.where('platform', '=', platform);
     return (await q.execute()).map((r) => ({
       platform: r.platform,
       messageId: r.message_id,

@@ -3,6 +3,7 @@ import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { quarantineCommand } from './quarantine-command.js';
+import { queryCommand } from './query-command.js';
 import { serveCommand } from './serve-command.js';
 import { statsCommand } from './stats-command.js';
 
@@ -15,7 +16,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const add of [ingestCommand, statsCommand, quarantineCommand, compactCommand, serveCommand])
+  for (const add of [
+    ingestCommand,
+    queryCommand,
+    statsCommand,
+    quarantineCommand,
+    compactCommand,
+    serveCommand,
+  ])
     add(program);
   try {
     await program.parseAsync([...argv]);

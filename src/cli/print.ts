@@ -1,3 +1,5 @@
+import { displayWidth } from '../core/display-width.js';
+
 /** Output helpers shared by commands: one JSON document, or aligned text for people. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -13,20 +15,6 @@ export function printTable(rows: readonly (readonly (string | number)[])[], head
     });
     process.stdout.write(`${cells.join('  ').trimEnd()}\n`);
   }
-}
-
-/** Terminal columns taken by text: CJK and other wide characters take two. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    width +=
-      cp >= 0x1100 &&
-      /\p{scx=Han}|\p{scx=Hangul}|\p{scx=Hiragana}|\p{scx=Katakana}|\p{Emoji_Presentation}/u.test(ch)
-        ? 2
-        : 1;
-  }
-  return width;
 }
 
 export function formatBytes(n: number): string {

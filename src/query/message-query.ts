@@ -1,0 +1,24 @@
+import type { Dataset } from '../core/lake-record.js';
+
+/** What a reader asks for. Every field is optional; times are already resolved to epoch ms [from, to). */
+export interface MessageQuery {
+  dataset?: Dataset;
+  from?: number;
+  to?: number;
+  platform?: string;
+  conversation?: string;
+  sender?: string;
+  /** A kind ("image") or the platform's own type code ("3"). */
+  type?: string;
+  /** Substring of the readable text (case-insensitive; CJK works as is). */
+  text?: string;
+  /** Output columns; default: the dataset's default columns. */
+  columns?: string[];
+  order?: 'asc' | 'desc';
+  limit?: number;
+  /** Opaque cursor from a previous page: continue after its last row. */
+  cursor?: string;
+}
+
+/** A row as the query service returns it: the Parquet columns asked for, plus `revoked` for messages. */
+export type QueryRow = Record<string, unknown>;
