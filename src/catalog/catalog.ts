@@ -21,6 +21,8 @@ export interface Catalog {
   contacts(): Promise<ContactRow[]>;
   revocations(platform?: string): Promise<RevocationRow[]>;
   keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>>;
+  /** How many identities a dataset has recorded (all platforms). */
+  keyCount(dataset: Dataset): Promise<number>;
   schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]>;
   qualityMetrics(taskId: number): Promise<QualityMetricRow[]>;
 

@@ -224,6 +224,15 @@ export class KyselyCatalog implements Catalog {
     return out;
   }
 
+  async keyCount(dataset: Dataset): Promise<number> {
+    const r = await this.db
+      .selectFrom('record_keys')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('dataset', '=', dataset)
+      .executeTakeFirst();
+    return num(r?.n ?? 0);
+  }
+
   async schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]> {
     let q = this.db.selectFrom('schema_versions').selectAll().orderBy('dataset').orderBy('version');
     if (dataset) q = q.where('dataset', '=', dataset);

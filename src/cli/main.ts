@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
+import { getCommand } from './get-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { quarantineCommand } from './quarantine-command.js';
 import { queryCommand } from './query-command.js';
 import { serveCommand } from './serve-command.js';
+import { sqlCommand } from './sql-command.js';
 import { statsCommand } from './stats-command.js';
+import { duplicatesCommand, validateCommand } from './validate-command.js';
 
 /** Runs the CLI; returns the exit code. Errors are printed once, here, with their fix when known. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,7 +22,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const add of [
     ingestCommand,
     queryCommand,
+    getCommand,
+    sqlCommand,
     statsCommand,
+    duplicatesCommand,
+    validateCommand,
     quarantineCommand,
     compactCommand,
     serveCommand,

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { openLake } from '../app/open-lake.js';
+import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
+import { datasetColumns } from '../query/query-service.js';
+import { globalFlags } from './global-flags.js';
+
+export function getCommand(program: Command): void {
+  program
+    .command('get')
+    .description('Messages by id (fast on any lake size: the catalog knows which partition holds each id)')
+    .argument('<ids...>', 'message ids')
+    .option('--platform <name>', 'platform of the ids', 'wechat')
+    .option('--format <format>', `${TEXT_FORMATS.join(' | ')}`, 'json')
+    .option('--raw', 'include the raw payload')
+    .addHelpText(
+      'after',
+      '\nExample:\n  chatlake get 1000000000042 1000000000043\n\nExits 3 when an id is not stored.',
+    )
+    .action(
+      async (ids: string[], opts: { platform: string; format: TextFormat; raw?: boolean }, cmd: Command) => {
+        const lake = await openLake(globalFlags(cmd));
+        try {
+          const rows = await (await lake.query()).get(ids, opts.platform);
+          const columns = datasetColumns('messages').filter((c) => opts.raw || c !== 'raw');
+          const writer = rowWriter(opts.format, process.stdout, columns, lake.localDay);
+          await writer.write(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]]))));
+          await writer.end();
+          const missing = ids.filter((id) => !rows.some((r) => r.message_id === id));
+          if (missing.length > 0) {
+            process.stderr.write(`not found: ${missing.join(', ')}\n`);
+            process.exitCode = 3;
+          }
+        } finally {
+          await lake.close();
+        }
+      },
+    );
+}

@@ -1,0 +1,198 @@
+import { join } from 'node:path';
+import type { Lake } from '../app/open-lake.js';
+import type { DataFileRow } from '../catalog/catalog.js';
+import type { Dataset } from '../core/lake-record.js';
+import { sqlString } from '../lake/duckdb-engine.js';
+import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
+import { WriterLock } from '../lake/writer-lock.js';
+import { findOrphans } from './remove-orphans.js';
+
+export interface Problem {
+  check: string;
+  detail: string;
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  files: number;
+  rows: number;
+  duplicates: { dataset: Dataset; platform: string; key: string; copies: number }[];
+  orphans: string[];
+  repaired: string[];
+  problems: Problem[];
+  seconds: number;
+}
+
+const IDENTITY: Record<Dataset, { key: string; time: string; required: string[] }> = {
+  messages: {
+    key: 'message_id',
+    time: 'sent_at',
+    required: ['platform', 'conversation_id', 'message_id', 'kind', 'sent_at', 'raw'],
+  },
+  contacts: {
+    key: 'record_key',
+    time: 'observed_at',
+    required: ['platform', 'contact_id', 'record_key', 'observed_at', 'raw'],
+  },
+  events: {
+    key: 'record_key',
+    time: 'observed_at',
+    required: ['platform', 'event_type', 'record_key', 'observed_at', 'raw'],
+  },
+};
+
+/**
+ * Checks that the lake is what the catalog says: every registered file exists and reads, its rows and
+ * time bounds match, it sits in the partition of its rows' local days, required columns are present,
+ * typed and non-null, no identity is stored twice, identities and rows agree, and no unregistered file
+ * lies in the lake (`repair` removes those). `duplicatesOnly` runs just the identity check.
+ */
+export async function validateLake(
+  lake: Lake,
+  opts: { repair?: boolean; duplicatesOnly?: boolean } = {},
+): Promise<ValidationReport> {
+  const started = performance.now();
+  const duck = await lake.duck();
+  const report: ValidationReport = {
+    ok: true,
+    files: 0,
+    rows: 0,
+    duplicates: [],
+    orphans: [],
+    repaired: [],
+    problems: [],
+    seconds: 0,
+  };
+  const taskId = await lake.catalog.startTask(opts.duplicatesOnly ? 'duplicates' : 'validate', opts);
+  const problem = (check: string, detail: string) => report.problems.push({ check, detail });
+  const pathOf = (f: DataFileRow) => join(lake.config.lakeDir, f.path);
+  for (const dataset of ['messages', 'contacts', 'events'] as const) {
+    const files = await lake.catalog.dataFiles({ dataset });
+    if (files.length === 0) continue;
+    const { key, time, required } = IDENTITY[dataset];
+    const readable: DataFileRow[] = [];
+    for (const f of files) {
+      try {
+        if (!opts.duplicatesOnly) checkSchema(dataset, await describe(duck, pathOf(f)), f.path, problem);
+        readable.push(f);
+      } catch (error) {
+        problem('file_readable', `${f.path}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    report.files += files.length;
+    if (readable.length === 0) continue;
+    const list = readable.map((f) => sqlString(pathOf(f))).join(', ');
+    const source = `read_parquet([${list}], union_by_name = true, filename = true)`;
+    const dupes = await duck.runAndReadAll(
+      `SELECT platform, ${key} AS key, count(*) AS copies FROM ${source} GROUP BY ALL HAVING count(*) > 1 ORDER BY copies DESC, key LIMIT 1000`,
+    );
+    for (const r of dupes.getRowObjectsJS()) {
+      report.duplicates.push({
+        dataset,
+        platform: String(r.platform),
+        key: String(r.key),
+        copies: Number(r.copies),
+      });
+    }
+    if (opts.duplicatesOnly) continue;
+    const perFile = await duck.runAndReadAll(
+      `SELECT filename, count(*) AS n, epoch_ms(min(${time})) AS lo, epoch_ms(max(${time})) AS hi, ` +
+        `${required.map((c) => `count(*) FILTER (WHERE "${c}" IS NULL) AS "null_${c}"`).join(', ')} FROM ${source} GROUP BY filename`,
+    );
+    const byPath = new Map(perFile.getRowObjectsJS().map((r) => [String(r.filename), r]));
+    for (const f of readable) {
+      const r = byPath.get(pathOf(f));
+      const n = Number(r?.n ?? 0);
+      report.rows += n;
+      if (n !== f.rows) problem('row_count', `${f.path}: ${n} rows, the catalog says ${f.rows}`);
+      if (!r) continue;
+      const lo = Number(r.lo);
+      const hi = Number(r.hi);
+      if (lo !== f.minTime || hi !== f.maxTime)
+        problem('time_bounds', `${f.path}: times ${lo}..${hi}, the catalog says ${f.minTime}..${f.maxTime}`);
+      for (const day of new Set([lake.localDay.dayOf(lo), lake.localDay.dayOf(hi)])) {
+        if (day !== f.partition)
+          problem(
+            'partition_day',
+            `${f.path}: holds rows of ${day} (${lake.config.timeZone}) in partition ${f.partition}`,
+          );
+      }
+      for (const c of required) {
+        const nulls = Number(r[`null_${c}`]);
+        if (nulls > 0) problem('required_field', `${f.path}: ${nulls} rows without ${c}`);
+      }
+    }
+    const partitionRows = (await lake.catalog.partitions(dataset)).reduce((sum, p) => sum + p.rows, 0);
+    const fileRows = files.reduce((sum, f) => sum + f.rows, 0);
+    if (partitionRows !== fileRows)
+      problem('partition_totals', `${dataset}: partitions count ${partitionRows} rows, files ${fileRows}`);
+    const keys = await lake.catalog.keyCount(dataset);
+    if (keys !== fileRows)
+      problem('identities', `${dataset}: ${keys} identities recorded, ${fileRows} rows stored`);
+  }
+  for (const d of report.duplicates)
+    problem('duplicate', `${d.dataset} ${d.platform}:${d.key} stored ${d.copies} times`);
+  if (!opts.duplicatesOnly) {
+    const lock = opts.repair ? WriterLock.acquire(lake.config.dataDir, 'validate --repair') : null;
+    try {
+      report.orphans = await findOrphans(lake.catalog, lake.config.lakeDir, false);
+      if (lock) report.repaired = await findOrphans(lake.catalog, lake.config.lakeDir, true);
+    } finally {
+      lock?.release();
+    }
+    const left = report.orphans.filter((o) => !report.repaired.includes(o));
+    for (const o of left)
+      problem('unregistered_file', `${o} is not in the catalog (run with --repair to remove it)`);
+  }
+  report.ok = report.problems.length === 0;
+  report.seconds = (performance.now() - started) / 1000;
+  await lake.catalog.write((tx) =>
+    tx.addQualityMetrics([
+      {
+        taskId,
+        dataset: 'messages',
+        metric: 'integrity_problems',
+        numerator: report.problems.length,
+        denominator: Math.max(1, report.files),
+      },
+      {
+        taskId,
+        dataset: 'messages',
+        metric: 'duplicate_identities',
+        numerator: report.duplicates.length,
+        denominator: Math.max(1, report.rows),
+      },
+    ]),
+  );
+  await lake.catalog.finishTask(taskId, report.ok ? 'succeeded' : 'failed', {
+    files: report.files,
+    rows: report.rows,
+    problems: report.problems.length,
+  });
+  return report;
+}
+
+async function describe(duck: Awaited<ReturnType<Lake['duck']>>, path: string): Promise<Map<string, string>> {
+  const r = await duck.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+  return new Map(r.getRowObjectsJS().map((c) => [String(c.column_name), String(c.column_type)]));
+}
+
+function checkSchema(
+  dataset: Dataset,
+  schema: Map<string, string>,
+  path: string,
+  problem: (c: string, d: string) => void,
+): void {
+  const expected: [string, string][] = [
+    ...(LAKE_DATASETS[dataset].columns as readonly LakeColumn<never>[]).map((c): [string, string] => [
+      c.name,
+      c.type === 'TIMESTAMPTZ' ? 'TIMESTAMP WITH TIME ZONE' : c.type,
+    ]),
+    ['raw', 'VARCHAR'],
+  ];
+  for (const [name, type] of expected) {
+    const found = schema.get(name);
+    if (!found) problem('schema', `${path}: column ${name} is missing`);
+    else if (found !== type) problem('schema', `${path}: column ${name} is ${found}, expected ${type}`);
+  }
+}
