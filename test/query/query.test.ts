@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateWechatLog } from '../../bench/data/wechat-log.js';
+import { type Lake, openLake } from '../../src/app/open-lake.js';
+import { ingest } from '../../src/ingest/ingest-run.js';
+import type { MessageQuery, QueryRow } from '../../src/query/message-query.js';
+import type { QueryService } from '../../src/query/query-service.js';
+import { timeBound } from '../../src/query/time-bound.js';
+import { lakeRows } from '../support/lake-contents.js';
+import { tempDir } from '../support/temp-dir.js';
+
+describe('query service against a naive reference', () => {
+  const dir = tempDir();
+  let lake: Lake;
+  let service: QueryService;
+  let all: Record<string, unknown>[];
+  let revoked: Set<string>;
+  beforeAll(async () => {
+    const log = join(dir.path, 'w.log');
+    await generateWechatLog({ messages: 3000, days: 12, rooms: 6, senders: 40, seed: 11 }, log);
+    lake = await openLake({ dataDir: join(dir.path, 'data'), tz: 'Asia/Shanghai', batchBytes: 256 * 1024 });
+    await ingest(lake, [log]);
+    service = await lake.query();
+    all = await lakeRows(lake, 'messages');
+    revoked = new Set((await lake.catalog.revocations()).map((r) => r.messageId));
+  }, 120_000);
+  afterAll(async () => {
+    await lake.close();
+    dir.remove();
+  });
+
+  const reference = (q: MessageQuery): Record<string, unknown>[] =>
+    all
+      .filter((r) => {
+        const t = (r.sent_at as Date).getTime();
+        if (q.from !== undefined && t < q.from) return false;
+        if (q.to !== undefined && t >= q.to) return false;
+        if (q.conversation && r.conversation_id !== q.conversation) return false;
+        if (q.sender && r.sender_id !== q.sender) return false;
+        if (q.type && (/^\d+$/.test(q.type) ? r.type_code !== q.type : r.kind !== q.type)) return false;
+        if (q.text && !String(r.text ?? '\u0000').toLowerCase().includes(q.text.toLowerCase())) return false;
+        return true;
+      })
+      .sort((a, b) => {
+        const d = (a.sent_at as Date).getTime() - (b.sent_at as Date).getTime();
+        const order = d !== 0 ? d : String(a.message_id) < String(b.message_id) ? -1 : 1;
+        return q.order === 'desc' ? -order : order;
+      });
+
+  const collect = async (q: MessageQuery): Promise<QueryRow[]> => {
+    const out: QueryRow[] = [];
+    for await (const batch of service.rows(q)) out.push(...batch);
+    return out;
+  };
+
+  it('every filter combination returns exactly the reference rows, in order', async () => {
+    const pick = <T>(values: T[]) => fc.option(fc.constantFrom(...values), { nil: undefined });
+    const days = [...new Set(all.map((r) => lake.localDay.dayOf((r.sent_at as Date).getTime())))].sort();
+    let nonEmpty = 0;
+    const texts = all.map((r) => r.text).filter((t): t is string => typeof t === 'string' && t.length > 2);
+    await fc.assert(
+      fc.asyncProperty(
+        pick(days),
+        pick(days),
+        pick([...new Set(all.map((r) => r.conversation_id as string))]),
+        pick([...new Set(all.map((r) => r.sender_id as string))].slice(0, 20)),
+        pick(['text', 'image', 'quote', 'revoke', '1', '3', '49']),
+        pick(texts.slice(0, 50).map((t) => [...t].slice(1, 3).join(''))),
+        fc.constantFrom<'asc' | 'desc'>('asc', 'desc'),
+        async (fromDay, toDay, conversation, sender, type, text, order) => {
+          const q: MessageQuery = {
+            from: fromDay ? timeBound(fromDay, lake.localDay, 'from') : undefined,
+            to: toDay ? timeBound(toDay, lake.localDay, 'to') : undefined,
+            conversation,
+            sender,
+            type,
+            text,
+            order,
+          };
+          const got = await collect(q);
+          const want = reference(q);
+          expect(got.map((r) => r.message_id)).toEqual(want.map((r) => r.message_id));
+          if (want.length > 0) nonEmpty++;
+          for (const r of got) expect(r.revoked).toBe(revoked.has(r.message_id as string));
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(nonEmpty).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('paging with the cursor walks the whole result exactly once, in either order', async () => {
+    for (const order of ['asc', 'desc'] as const) {
+      const q: MessageQuery = { from: timeBound('2026-01', lake.localDay, 'from'), order, columns: ['message_id', 'sent_at'] };
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await service.page({ ...q, limit: 97, cursor });
+        seen.push(...page.rows.map((r) => r.message_id as string));
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(reference(q).map((r) => r.message_id));
+    }
+  });
+
+  it('refuses a tampered cursor and a cursor of another query', async () => {
+    const q: MessageQuery = { limit: 5 };
+    const { cursor } = await service.page(q);
+    expect(cursor).toBeTruthy();
+    const [body, sig] = cursor!.split('.');
+    const forged = `${Buffer.from(Buffer.from(body!, 'base64url').toString().replace(/\d/, '9')).toString('base64url')}.${sig}`;
+    await expect(service.page({ ...q, cursor: forged })).rejects.toThrow(/not one chatlake issued/);
+    await expect(service.page({ ...q, conversation: 'other', cursor: cursor! })).rejects.toThrow(/different query/);
+  });
+
+  it('gets messages by id, in the order asked, skipping unknown ids', async () => {
+    const ids = [all[5]!.message_id as string, '999', all[1]!.message_id as string];
+    const got = await service.get(ids);
+    expect(got.map((r) => r.message_id)).toEqual([ids[0], ids[2]]);
+    expect(got[0]!.raw).toBe(all[5]!.raw);
+  });
+
+  it('reads local days in the configured zone', () => {
+    expect(new Date(timeBound('2026-01-05', lake.localDay, 'from')).toISOString()).toBe('2026-01-04T16:00:00.000Z');
+    expect(new Date(timeBound('2026-01', lake.localDay, 'to')).toISOString()).toBe('2026-01-31T16:00:00.000Z');
+    expect(new Date(timeBound('2026-01-05T10:30', lake.localDay, 'from')).toISOString()).toBe('2026-01-05T02:30:00.000Z');
+    expect(new Date(timeBound('2026-01-05T10:30Z', lake.localDay, 'from')).toISOString()).toBe('2026-01-05T10:30:00.000Z');
+    expect(() => timeBound('2026-02-30', lake.localDay, 'from')).toThrow(/not a calendar date/);
+    expect(() => timeBound('yesterday', lake.localDay, 'from')).toThrow(/cannot read the time/);
+  });
+});
