@@ -1,0 +1,70 @@
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateWechatLog } from '../../bench/data/wechat-log.js';
+import { type Lake, openLake } from '../../src/app/open-lake.js';
+import { ingest } from '../../src/ingest/ingest-run.js';
+import { validateLake } from '../../src/jobs/validate-lake.js';
+import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+describe('validate and duplicates', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let lake: Lake;
+  beforeEach(async () => {
+    dir = tempDir();
+    const log = join(dir.path, 'w.log');
+    await generateWechatLog({ messages: 800, days: 3, seed: 5 }, log);
+    lake = await openLake({ dataDir: join(dir.path, 'data') });
+    await ingest(lake, [log]);
+  });
+  afterEach(async () => {
+    await lake.close();
+    dir.remove();
+  });
+  const checks = (r: { problems: { check: string }[] }) =>
+    [...new Set(r.problems.map((p) => p.check))].sort();
+
+  it('passes on a freshly ingested lake', async () => {
+    const r = await validateLake(lake);
+    expect(r.problems).toEqual([]);
+    expect(r.rows).toBeGreaterThan(800);
+  });
+
+  it('finds a duplicated identity (a file registered twice under two names)', async () => {
+    const [f] = await lake.catalog.dataFiles({ dataset: 'messages' });
+    const copy = f!.path.replace(/part-/, 'part-copy-');
+    copyFileSync(join(lake.config.lakeDir, f!.path), join(lake.config.lakeDir, copy));
+    await lake.catalog.write((tx) => tx.addDataFiles([{ ...f!, path: copy }], null));
+    const r = await validateLake(lake);
+    expect(r.duplicates.length).toBe(Math.min(f!.rows, 1000));
+    expect(checks(r)).toEqual(['duplicate', 'identities']);
+    const cli = await runCli(['duplicates', '--data-dir', lake.config.dataDir]);
+    expect(cli.code).toBe(1);
+  });
+
+  it('finds missing files, unregistered files and wrong row counts; --repair removes the unregistered', async () => {
+    const files = await lake.catalog.dataFiles({ dataset: 'messages' });
+    rmSync(join(lake.config.lakeDir, files[0]!.path));
+    writeFileSync(join(lake.config.lakeDir, 'messages', 'stray.parquet'), 'x');
+    await lake.catalog.write(async (tx) => {
+      const [removed] = await tx.removeDataFiles([files[1]!.id]);
+      await tx.addDataFiles([{ ...removed!, rows: removed!.rows + 1 }], null);
+    });
+    const r = await validateLake(lake);
+    expect(checks(r)).toEqual(['file_readable', 'identities', 'row_count', 'unregistered_file']);
+    const repaired = await validateLake(lake, { repair: true });
+    expect(repaired.repaired).toEqual(['messages/stray.parquet']);
+    expect(checks(repaired)).toEqual(['file_readable', 'identities', 'row_count']);
+    const cli = await runCli(['validate', '--data-dir', lake.config.dataDir, '--json']);
+    expect(cli.code).toBe(1);
+    expect(JSON.parse(cli.stdout).ok).toBe(false);
+  });
+
+  it('finds rows in the wrong partition (a lake partitioned in another zone)', async () => {
+    await lake.close();
+    lake = await openLake({ dataDir: lake.config.dataDir, tz: 'America/Los_Angeles' });
+    const r = await validateLake(lake);
+    expect(checks(r)).toContain('partition_day');
+  });
+});
