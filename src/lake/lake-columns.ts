@@ -8,12 +8,20 @@ export interface LakeColumn<R> {
   readonly name: string;
   readonly type: 'VARCHAR' | 'BOOLEAN' | 'INTEGER' | 'TIMESTAMPTZ';
   readonly get: (r: R) => string | number | boolean | null;
+  /** Long text: handed to DuckDB as its own string vector rather than inside the packed JSON (no escaping). */
+  readonly wide?: boolean;
 }
 
-const col = <R>(name: string, type: LakeColumn<R>['type'], get: LakeColumn<R>['get']): LakeColumn<R> => ({
+const col = <R>(
+  name: string,
+  type: LakeColumn<R>['type'],
+  get: LakeColumn<R>['get'],
+  wide = false,
+): LakeColumn<R> => ({
   name,
   type,
   get,
+  wide,
 });
 
 export const MESSAGE_COLUMNS: readonly LakeColumn<Message>[] = [
@@ -28,8 +36,8 @@ export const MESSAGE_COLUMNS: readonly LakeColumn<Message>[] = [
   col('kind', 'VARCHAR', (r) => r.kind),
   col('type_code', 'VARCHAR', (r) => r.typeCode),
   col('subtype_code', 'VARCHAR', (r) => r.subtypeCode),
-  col('text', 'VARCHAR', (r) => r.text),
-  col('content', 'VARCHAR', (r) => r.content),
+  col('text', 'VARCHAR', (r) => r.text, true),
+  col('content', 'VARCHAR', (r) => r.content, true),
   col('ref_message_id', 'VARCHAR', (r) => r.refMessageId),
   col('meta', 'VARCHAR', (r) => r.meta),
   col('sent_at', 'TIMESTAMPTZ', (r) => r.sentAt),

@@ -51,19 +51,26 @@ export class LakeWriter {
     );
     const stage = `stage_${dataset}_${++this.sequence}`;
     const bounds = new Map<string, { first: number; rows: number; minTime: number; maxTime: number }>();
-    await this.duck.run(`CREATE TEMP TABLE ${stage} (raw VARCHAR, packed VARCHAR)`);
+    const narrow = columns.filter((c) => !c.wide);
+    const wide = columns.filter((c) => c.wide);
+    const types = [VARCHAR, VARCHAR, ...wide.map(() => VARCHAR)];
+    await this.duck.run(
+      `CREATE TEMP TABLE ${stage} (raw VARCHAR, packed VARCHAR${wide.map((c) => `, "${c.name}" VARCHAR`).join('')})`,
+    );
     try {
       const appender = await this.duck.createAppender(stage, 'main', 'temp');
       for (let start = 0; start < sorted.length; start += CHUNK) {
         const n = Math.min(CHUNK, sorted.length - start);
-        const raws = new Array<string>(n);
-        const packed = new Array<string>(n);
+        const vectors = types.map(() => new Array<string | null>(n));
         for (let i = 0; i < n; i++) {
           const row = sorted[start + i]!;
           const values: unknown[] = [];
-          for (const c of columns) values.push(c.get(row.record));
-          raws[i] = row.record.raw;
-          packed[i] = JSON.stringify(values);
+          for (const c of narrow) values.push(c.get(row.record));
+          vectors[0]![i] = row.record.raw;
+          vectors[1]![i] = JSON.stringify(values);
+          wide.forEach((c, w) => {
+            vectors[w + 2]![i] = c.get(row.record) as string | null;
+          });
           const b = bounds.get(row.partition);
           if (b) {
             b.rows++;
@@ -72,8 +79,8 @@ export class LakeWriter {
           } else
             bounds.set(row.partition, { first: start + i, rows: 1, minTime: row.time, maxTime: row.time });
         }
-        const chunk = DuckDBDataChunk.create([VARCHAR, VARCHAR], n);
-        chunk.setColumns([raws, packed]);
+        const chunk = DuckDBDataChunk.create(types, n);
+        chunk.setColumns(vectors);
         appender.appendDataChunk(chunk);
       }
       appender.flushSync();
@@ -116,7 +123,7 @@ export class LakeWriter {
     await mkdir(join(this.lakeDir, dir), { recursive: true });
     const temp = join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`);
     await this.duck.run(
-      `COPY (SELECT ${selectList(columns)} FROM (SELECT from_json(packed, '["VARCHAR"]') AS v, raw FROM ${table} ` +
+      `COPY (SELECT ${selectList(columns)} FROM (SELECT from_json(packed, '["VARCHAR"]') AS v, * FROM ${table} ` +
         `WHERE rowid BETWEEN ${first} AND ${last})) TO ${sqlString(temp)} ` +
         `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
     );
@@ -124,10 +131,14 @@ export class LakeWriter {
   }
 }
 
-/** Unpacks the JSON array (all values as text, parsed once per row) into typed columns. */
-function selectList(columns: readonly { name: string; type: LakeColumn<never>['type'] }[]): string {
-  const list = columns.map((c, i) => {
-    const text = `v[${i + 1}]`;
+/** Unpacks the JSON array (all values as text, parsed once per row) into typed columns; wide columns pass through. */
+function selectList(
+  columns: readonly { name: string; type: LakeColumn<never>['type']; wide?: boolean }[],
+): string {
+  let packed = 0;
+  const list = columns.map((c) => {
+    if (c.wide) return `"${c.name}"`;
+    const text = `v[${++packed}]`;
     const expr =
       c.type === 'VARCHAR'
         ? text
