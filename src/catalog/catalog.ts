@@ -24,6 +24,8 @@ export interface Catalog {
   /** How many identities a dataset has recorded (all platforms). */
   keyCount(dataset: Dataset): Promise<number>;
   schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]>;
+  /** Which source byte ranges a data file was made from. */
+  lineage(dataFileId: number): Promise<LineageRow[]>;
   qualityMetrics(taskId: number): Promise<QualityMetricRow[]>;
 
   quarantine(filter: {

@@ -233,6 +233,22 @@ export class KyselyCatalog implements Catalog {
     return num(r?.n ?? 0);
   }
 
+  async lineage(dataFileId: number): Promise<LineageRow[]> {
+    const rows = await this.db
+      .selectFrom('lineage')
+      .selectAll()
+      .where('data_file_id', '=', dataFileId)
+      .orderBy('source_id')
+      .orderBy('start_offset')
+      .execute();
+    return rows.map((r) => ({
+      dataFileId: num(r.data_file_id),
+      sourceId: num(r.source_id),
+      startOffset: num(r.start_offset),
+      endOffset: num(r.end_offset),
+    }));
+  }
+
   async schemaVersions(dataset?: Dataset): Promise<SchemaVersionRow[]> {
     let q = this.db.selectFrom('schema_versions').selectAll().orderBy('dataset').orderBy('version');
     if (dataset) q = q.where('dataset', '=', dataset);

@@ -136,6 +136,11 @@ export function catalogConformance(
           return ids;
         });
         expect((await c.dataFiles()).map((f) => f.id)).toEqual([merged]);
+        expect((await c.lineage(merged!)).map((l) => [l.sourceId, l.startOffset, l.endOffset])).toEqual([
+          [src.id, 0, 10],
+          [src.id, 10, 20],
+        ]);
+        expect(await c.lineage(a!)).toEqual([]);
       }),
     );
 
