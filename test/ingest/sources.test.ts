@@ -114,6 +114,24 @@ describe('ingest sources and checkpoints', () => {
     expect(q!.reason).toMatch(/^not_utf8/);
   });
 
+  it('records a new schema version when a payload field appears for the first time; the field stays in raw', async () => {
+    const log = join(dir.path, 'w.log');
+    writeFileSync(log, line('1000000000000000001'));
+    await ingest(lake, [log]);
+    const withNew = line('1000000000000000002').replace('"source":5', '"source":5,"brand_new_field":{"x":1}');
+    writeFileSync(log, line('1000000000000000001') + withNew);
+    await ingest(lake, [log]);
+    const versions = await lake.catalog.schemaVersions('messages');
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(JSON.parse(versions[0]!.fieldSet)).not.toContain('data.brand_new_field');
+    expect(JSON.parse(versions[1]!.fieldSet)).toContain('data.brand_new_field');
+    const files = await lake.catalog.dataFiles({ dataset: 'messages' });
+    expect(files.map((f) => f.schemaVersion)).toEqual([1, 2]);
+    const [stored] = await (await lake.query()).get(['1000000000000000002']);
+    expect(stored!.raw).toContain('"brand_new_field":{"x":1}');
+    for (const f of files) expect((await lake.catalog.lineage(f.id)).length).toBe(1);
+  });
+
   it('retries quarantine: what decodes now is stored once and resolved; the rest stays open', async () => {
     const log = join(dir.path, 'w.log');
     writeFileSync(log, `${line('1000000000000000001')}{"guid":"g","notify_type":1010}\nnot json\n`);
