@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,22 @@ const line = (id: string, t: number, text: string, room = '1@chatroom') =>
   `${JSON.stringify({ guid: 'g', notify_type: 1010, data: { from_username: room, to_username: 'wxid_bot', chatroom: room, chatroom_sender: 'wxid_s', msg_id: id, msg_type: 1, create_time: t, is_chatroom_msg: 1, content: text, desc: '', source: '' } })}\n`;
 
 describe('library API (import from the package root)', () => {
+  it('is importable by package name as compiled JavaScript (built by npm install)', () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('chatlake'); console.log(typeof m.openLake, typeof m.ChatlakeError)",
+      ],
+      {
+        cwd: join(import.meta.dirname, '..', '..'),
+        encoding: 'utf8',
+      },
+    );
+    expect(out.trim()).toBe('function function');
+  });
+
   const dir = tempDir();
   afterAll(() => dir.remove());
 

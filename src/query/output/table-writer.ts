@@ -16,7 +16,7 @@ export function tableWriter(out: Writable, columns: readonly string[], zone: Loc
     if (v instanceof Date) return localTime(v.getTime(), zone);
     return String(v).replace(/\s+/g, ' ');
   };
-  const fit = (text: string, width: number) => {
+  const pad = (text: string, width: number) => {
     let out = '';
     let w = 0;
     for (const ch of text) {
@@ -37,7 +37,7 @@ export function tableWriter(out: Writable, columns: readonly string[], zone: Loc
         );
         await put(
           `${columns
-            .map((c, i) => fit(c, widths![i]!))
+            .map((c, i) => pad(c, widths![i]!))
             .join('  ')
             .trimEnd()}\n`,
         );
@@ -49,7 +49,7 @@ export function tableWriter(out: Writable, columns: readonly string[], zone: Loc
             .map(
               (r) =>
                 `${r
-                  .map((v, i) => fit(v, widths![i]!))
+                  .map((v, i) => pad(v, widths![i]!))
                   .join('  ')
                   .trimEnd()}\n`,
             )
