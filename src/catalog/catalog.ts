@@ -1,3 +1,5 @@
+import type { Conversation } from '../core/conversation.js';
+import type { DataFile } from '../core/data-file.js';
 import type { Dataset } from '../core/lake-record.js';
 
 /** The catalog port: everything chatlake keeps besides the Parquet files. One interface, one backend per folder. */
@@ -90,14 +92,7 @@ export interface KeyClaim {
   key: string;
   partition: string;
 }
-export interface NewDataFile {
-  dataset: Dataset;
-  partition: string;
-  path: string;
-  rows: number;
-  bytes: number;
-  minTime: number;
-  maxTime: number;
+export interface NewDataFile extends DataFile {
   schemaVersion: number;
 }
 export interface DataFileRow extends NewDataFile {
@@ -119,14 +114,7 @@ export interface LineageRow {
   startOffset: number;
   endOffset: number;
 }
-export interface ConversationRow {
-  platform: string;
-  conversationId: string;
-  isGroup: boolean;
-  firstAt: number;
-  lastAt: number;
-  messageCount: number;
-}
+export type ConversationRow = Conversation;
 export interface ContactRow {
   platform: string;
   contactId: string;

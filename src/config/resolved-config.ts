@@ -41,7 +41,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     lakeDir: resolve(dataDir, 'lake'),
     timeZone,
     batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
-    duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '1GB',
+    duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '384MB',
   });
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import type { DataFile } from '../core/data-file.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from './duckdb-engine.js';
 import { publishDurably } from './durable-file.js';
@@ -13,16 +14,7 @@ export interface StagedRow<R> {
   record: R & { raw: string };
 }
 
-export interface WrittenFile {
-  dataset: Dataset;
-  partition: string;
-  /** Relative to the lake root, with forward slashes: what the catalog stores. */
-  path: string;
-  rows: number;
-  bytes: number;
-  minTime: number;
-  maxTime: number;
-}
+export type WrittenFile = DataFile;
 
 const CHUNK = 2048;
 const ROW_GROUP_SIZE = 122_880;

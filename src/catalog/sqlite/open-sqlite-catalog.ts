@@ -14,7 +14,7 @@ export async function openSqliteCatalog(path: string): Promise<KyselyCatalog> {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
-  database.pragma('cache_size = -131072');
+  database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
   const db = new Kysely<CatalogSchema>({ dialect: new SqliteDialect({ database }) });
   await migrateCatalog(db, sqliteTraits);
