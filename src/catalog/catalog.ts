@@ -1,9 +1,10 @@
 import type { Conversation } from '../core/conversation.js';
 import type { DataFile } from '../core/data-file.js';
 import type { Dataset } from '../core/lake-record.js';
+import type { ServiceCatalog, ServiceWriter } from './service-catalog.js';
 
 /** The catalog port: everything chatlake keeps besides the Parquet files. One interface, one backend per folder. */
-export interface Catalog {
+export interface Catalog extends ServiceCatalog {
   readonly backend: string;
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
   write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T>;
@@ -42,7 +43,7 @@ export interface Catalog {
 }
 
 /** What one transaction may do. Batch methods take many rows and return per-row outcomes where they matter. */
-export interface CatalogWriter {
+export interface CatalogWriter extends ServiceWriter {
   /** Records the keys; returns the ones that were new (the rest are stored already: duplicates). */
   claimKeys(dataset: Dataset, platform: string, keys: readonly KeyClaim[]): Promise<Set<string>>;
   /** Registers files (making them visible) and adds them to their partitions; returns their ids in order. */

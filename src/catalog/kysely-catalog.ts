@@ -25,6 +25,7 @@ import type {
   TaskStatus,
 } from './catalog.js';
 import type { DialectTraits } from './dialect-traits.js';
+import { KyselyServiceReader, KyselyServiceWriter } from './kysely-service-catalog.js';
 import type { CatalogSchema } from './schema.js';
 
 type Db = Kysely<CatalogSchema>;
@@ -33,12 +34,14 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 const now = () => Date.now();
 
 /** The catalog over any Kysely dialect; a backend folder supplies the connection and its traits. */
-export class KyselyCatalog implements Catalog {
+export class KyselyCatalog extends KyselyServiceReader implements Catalog {
   constructor(
-    readonly db: Db,
-    readonly traits: DialectTraits,
+    db: Db,
+    traits: DialectTraits,
     private readonly onClose: () => Promise<void> = async () => {},
-  ) {}
+  ) {
+    super(db, traits);
+  }
 
   get backend(): string {
     return this.traits.name;
@@ -313,12 +316,7 @@ export class KyselyCatalog implements Catalog {
   }
 }
 
-class KyselyCatalogWriter implements CatalogWriter {
-  constructor(
-    private readonly db: Db,
-    private readonly traits: DialectTraits,
-  ) {}
-
+class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
   async claimKeys(dataset: Dataset, platform: string, keys: readonly KeyClaim[]): Promise<Set<string>> {
     // Inserting in key order keeps the index's B-tree pages hot: ~2x faster than arrival order.
     const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -70,6 +70,9 @@ export interface CatalogSchema {
     first_at: number;
     last_at: number;
     message_count: number;
+    metadata: string | null;
+    created_at: number | null;
+    updated_at: number | null;
   };
   contacts: {
     platform: string;
@@ -101,5 +104,67 @@ export interface CatalogSchema {
     task_id: number | null;
     created_at: number;
     resolved_at: number | null;
+  };
+  hot_records: {
+    id: Generated<number>;
+    dataset: string;
+    platform: string;
+    record_key: string;
+    partition: string;
+    time: number;
+    conversation_id: string | null;
+    record: string;
+    bytes: number;
+    accepted_at: number;
+  };
+  participants: {
+    platform: string;
+    conversation_id: string;
+    participant_id: string;
+    role: string;
+    joined_at: number;
+  };
+  message_changes: {
+    platform: string;
+    message_id: string;
+    version: number;
+    change: string;
+    text: string | null;
+    actor: string | null;
+    at: number;
+  };
+  message_acks: {
+    platform: string;
+    message_id: string;
+    participant_id: string;
+    delivered_at: number | null;
+    read_at: number | null;
+  };
+  api_tokens: {
+    id: Generated<number>;
+    name: string;
+    scopes: string;
+    token_hash: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  idempotency_keys: {
+    scope: string;
+    key: string;
+    request_hash: string;
+    status: string;
+    response_status: number | null;
+    response_body: string | null;
+    created_at: number;
+  };
+  audit_log: {
+    id: Generated<number>;
+    at: number;
+    actor: string;
+    action: string;
+    target: string;
+    detail: string;
+    prev_hash: string;
+    hash: string;
   };
 }

@@ -8,6 +8,7 @@ import { queryCommand } from './query-command.js';
 import { serveCommand } from './serve-command.js';
 import { sqlCommand } from './sql-command.js';
 import { statsCommand } from './stats-command.js';
+import { tokenCommand } from './token-command.js';
 import { duplicatesCommand, validateCommand } from './validate-command.js';
 
 /** Runs the CLI; returns the exit code. Errors are printed once, here, with their fix when known. */
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     quarantineCommand,
     compactCommand,
     serveCommand,
+    tokenCommand,
   ])
     add(program);
   try {

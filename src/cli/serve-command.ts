@@ -1,39 +1,54 @@
-import { createServer } from 'node:http';
 import type { Command } from 'commander';
-import { openLake } from '../app/open-lake.js';
-import { lakeStats } from '../stats/lake-stats.js';
+import { openService } from '../app/open-service.js';
 import { globalFlags } from './global-flags.js';
 
-/** A minimal service for now: health and lake statistics over HTTP (the full API comes with the service issue). */
+/** `chatlake serve`: the long-running service (npm start). */
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('Run the service (for now: GET /health and GET /stats) on 127.0.0.1')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <port>', 'port', Number, 8080)
-    .action(async (opts: { host: string; port: number }, cmd: Command) => {
-      const lake = await openLake(globalFlags(cmd));
-      const server = createServer((req, res) => {
-        const send = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        };
-        if (req.method === 'GET' && req.url === '/health') return send(200, { status: 'ok' });
-        if (req.method === 'GET' && req.url === '/stats') {
-          return void lakeStats(lake.catalog).then(
-            (s) => send(200, s),
-            (e: Error) => send(500, { error: { code: 'internal', message: e.message } }),
+    .description('Run the service: WeChat webhook, REST API /api/v1, hot tier with background compaction')
+    .option('--host <host>', 'address to bind (env CHATLAKE_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port (env CHATLAKE_PORT, default 8080; 0 picks a free one)', Number)
+    .option('--config <file>', 'JSON settings file (env CHATLAKE_CONFIG)')
+    .option('--webhook-secret <secret>', 'require this secret on the webhook (env CHATLAKE_WEBHOOK_SECRET)')
+    .addHelpText(
+      'after',
+      `
+Endpoints:
+  POST /webhook/wechat[/<secret>]      WeChat webhook (no token; the secret when configured)
+  GET  /health, /ready                 liveness and readiness (no token)
+  /api/v1/...                          REST API (Authorization: Bearer <token>); see GET /openapi.json
+  GET  /metrics                        Prometheus metrics (read scope)
+
+The first start creates an admin token and prints it once. More: chatlake token create --scope read
+Settings (file, env, flag): host, port, webhookSecret, bodyLimitBytes, hotMaxRows, hotMaxBytes,
+hotMaxAgeSeconds, compactCheckSeconds, idempotencyTtlHours, deleteGraceHours, attachmentMaxBytes,
+attachmentTypes, logLevel.
+
+Examples:
+  chatlake serve
+  chatlake serve --port 9000 --webhook-secret s3cr3t-value
+  curl -X POST localhost:8080/webhook/wechat -H 'content-type: application/json' -d @payload.json`,
+    )
+    .action(
+      async (
+        opts: { host?: string; port?: number; config?: string; webhookSecret?: string },
+        cmd: Command,
+      ) => {
+        const service = await openService(globalFlags(cmd), opts);
+        const { config } = service.context;
+        const address = await service.app.listen({ host: config.host, port: config.port });
+        if (service.firstAdminToken) {
+          process.stdout.write(
+            `First start: an admin token was created. It is shown only this once; keep it:\n\n  ${service.firstAdminToken}\n\n`,
           );
         }
-        send(404, { error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
-      });
-      await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
-      process.stderr.write(
-        `chatlake serving ${lake.config.dataDir} on http://${opts.host}:${opts.port} (GET /health, /stats)\n`,
-      );
-      await new Promise<void>((resolve) => {
-        for (const signal of ['SIGINT', 'SIGTERM'] as const)
-          process.once(signal, () => server.close(() => resolve()));
-      });
-      await lake.close();
-    });
+        process.stderr.write(`chatlake serving ${service.context.lake.config.dataDir} on ${address}\n`);
+        await new Promise<void>((resolve) => {
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+        });
+        process.stderr.write('chatlake: shutting down (finishing requests, compacting the hot tier)\n');
+        await service.close();
+      },
+    );
 }

@@ -1,17 +1,8 @@
-import type {
-  Catalog,
-  Checkpoint,
-  ContactRow,
-  ConversationRow,
-  NewDataFile,
-  NewQuarantine,
-  RevocationRow,
-} from '../catalog/catalog.js';
-import type { Contact } from '../core/contact.js';
+import type { Catalog, Checkpoint, NewDataFile, NewQuarantine } from '../catalog/catalog.js';
 import { type Dataset, type LakeRecord, recordKey, recordTime } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
-import type { Message } from '../core/message.js';
 import type { LakeWriter, StagedRow, WrittenFile } from '../lake/lake-writer.js';
+import { RecordEffects } from './record-effects.js';
 import type { Pending, SchemaTracker } from './schema-tracker.js';
 
 export interface BatchDeps {
@@ -56,9 +47,7 @@ export async function commitBatch(deps: BatchDeps, batch: Batch): Promise<BatchO
     .write(async (tx) => {
       const stored: Record<Dataset, number> = { messages: 0, contacts: 0, events: 0 };
       const files: NewDataFile[] = [];
-      const conversations = new Map<string, ConversationRow>();
-      const contacts = new Map<string, ContactRow>();
-      const revocations: RevocationRow[] = [];
+      const effects = new RecordEffects();
       for (const [dataset, records] of groupByDataset(unique)) {
         const staged: StagedRow<unknown>[] = [];
         for (const [platform, group] of groupByPlatform(records)) {
@@ -70,8 +59,7 @@ export async function commitBatch(deps: BatchDeps, batch: Batch): Promise<BatchO
               return;
             }
             staged.push({ partition: claims[i]!.partition, time: recordTime(r), record: r.record });
-            if (r.dataset === 'messages') noteMessage(r.record, conversations, revocations);
-            else if (r.dataset === 'contacts') noteContact(r.record, contacts);
+            effects.note(r);
           });
         }
         if (staged.length === 0) continue;
@@ -90,9 +78,7 @@ export async function commitBatch(deps: BatchDeps, batch: Batch): Promise<BatchO
           ids.map((dataFileId) => ({ dataFileId, sourceId, startOffset: start, endOffset: end })),
         );
       }
-      await tx.touchConversations([...conversations.values()]);
-      await tx.upsertContacts([...contacts.values()]);
-      await tx.addRevocations(revocations);
+      await effects.apply(tx);
       await tx.addQuarantine(batch.quarantine, batch.taskId);
       if (batch.resolvesQuarantine) await tx.setQuarantineStatus(batch.resolvesQuarantine, 'resolved');
       if (batch.checkpoint) await tx.saveCheckpoint(batch.checkpoint);
@@ -136,54 +122,4 @@ function groupByPlatform(records: readonly LakeRecord[]): Map<string, LakeRecord
     else out.set(r.record.platform, [r]);
   }
   return out;
-}
-
-function noteMessage(
-  m: Message,
-  conversations: Map<string, ConversationRow>,
-  revocations: RevocationRow[],
-): void {
-  if (m.kind === 'revoke' && m.refMessageId) {
-    revocations.push({
-      platform: m.platform,
-      messageId: m.refMessageId,
-      revokeId: m.messageId,
-      revokedAt: m.sentAt,
-    });
-  }
-  if (m.kind === 'status') return;
-  const key = `${m.platform}\u0000${m.conversationId}`;
-  const c = conversations.get(key);
-  if (!c) {
-    conversations.set(key, {
-      platform: m.platform,
-      conversationId: m.conversationId,
-      isGroup: m.isGroup,
-      firstAt: m.sentAt,
-      lastAt: m.sentAt,
-      messageCount: 1,
-    });
-    return;
-  }
-  c.messageCount++;
-  if (m.sentAt < c.firstAt) c.firstAt = m.sentAt;
-  if (m.sentAt > c.lastAt) c.lastAt = m.sentAt;
-}
-
-function noteContact(c: Contact, contacts: Map<string, ContactRow>): void {
-  const key = `${c.platform}\u0000${c.contactId}`;
-  const prev = contacts.get(key);
-  if (prev && prev.observedAt > c.observedAt) return;
-  contacts.set(key, {
-    platform: c.platform,
-    contactId: c.contactId,
-    accountId: c.accountId,
-    contactType: c.contactType,
-    alias: c.alias,
-    nickname: c.nickname,
-    remark: c.remark,
-    memberCount: c.memberCount,
-    deleted: c.change === 'delete',
-    observedAt: c.observedAt,
-  });
 }

@@ -41,42 +41,21 @@ export class LakeWriter {
     const sorted = [...rows].sort((a, b) =>
       a.partition === b.partition ? byKey(a.record, b.record) : a.partition < b.partition ? -1 : 1,
     );
-    const stage = `stage_${dataset}_${++this.sequence}`;
     const bounds = new Map<string, { first: number; rows: number; minTime: number; maxTime: number }>();
-    const narrow = columns.filter((c) => !c.wide);
-    const wide = columns.filter((c) => c.wide);
-    const types = [VARCHAR, VARCHAR, ...wide.map(() => VARCHAR)];
-    await this.duck.run(
-      `CREATE TEMP TABLE ${stage} (raw VARCHAR, packed VARCHAR${wide.map((c) => `, "${c.name}" VARCHAR`).join('')})`,
+    sorted.forEach((row, i) => {
+      const b = bounds.get(row.partition);
+      if (!b) bounds.set(row.partition, { first: i, rows: 1, minTime: row.time, maxTime: row.time });
+      else {
+        b.rows++;
+        if (row.time < b.minTime) b.minTime = row.time;
+        if (row.time > b.maxTime) b.maxTime = row.time;
+      }
+    });
+    const stage = await this.stage(
+      dataset,
+      sorted.map((r) => r.record),
     );
     try {
-      const appender = await this.duck.createAppender(stage, 'main', 'temp');
-      for (let start = 0; start < sorted.length; start += CHUNK) {
-        const n = Math.min(CHUNK, sorted.length - start);
-        const vectors = types.map(() => new Array<string | null>(n));
-        for (let i = 0; i < n; i++) {
-          const row = sorted[start + i]!;
-          const values: unknown[] = [];
-          for (const c of narrow) values.push(c.get(row.record));
-          vectors[0]![i] = row.record.raw;
-          vectors[1]![i] = JSON.stringify(values);
-          wide.forEach((c, w) => {
-            vectors[w + 2]![i] = c.get(row.record) as string | null;
-          });
-          const b = bounds.get(row.partition);
-          if (b) {
-            b.rows++;
-            if (row.time < b.minTime) b.minTime = row.time;
-            if (row.time > b.maxTime) b.maxTime = row.time;
-          } else
-            bounds.set(row.partition, { first: start + i, rows: 1, minTime: row.time, maxTime: row.time });
-        }
-        const chunk = DuckDBDataChunk.create(types, n);
-        chunk.setColumns(vectors);
-        appender.appendDataChunk(chunk);
-      }
-      appender.flushSync();
-      appender.closeSync();
       const written: (WrittenFile & { temp: string })[] = [];
       try {
         for (const [partition, { first, ...b }] of bounds) {
@@ -93,6 +72,62 @@ export class LakeWriter {
       return written.map(({ temp, ...f }) => f);
     } finally {
       await this.duck.run(`DROP TABLE IF EXISTS ${stage}`);
+    }
+  }
+
+  /** Loads records into a temp table with the dataset's lake columns and `raw` (the hot tier, for queries). */
+  async loadTable<R>(
+    dataset: Dataset,
+    records: readonly (R & { raw: string })[],
+    table: string,
+  ): Promise<void> {
+    const columns = LAKE_DATASETS[dataset].columns as readonly LakeColumn<R>[];
+    const stage = await this.stage(dataset, records);
+    try {
+      await this.duck.run(
+        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${selectList(columns)} FROM ` +
+          `(SELECT from_json(packed, '["VARCHAR"]') AS v, * FROM ${stage})`,
+      );
+    } finally {
+      await this.duck.run(`DROP TABLE IF EXISTS ${stage}`);
+    }
+  }
+
+  /** Appends records, in order, to a new temp staging table (rowid = position) and returns its name. */
+  private async stage<R>(dataset: Dataset, records: readonly (R & { raw: string })[]): Promise<string> {
+    const columns = LAKE_DATASETS[dataset].columns as readonly LakeColumn<R>[];
+    const stage = `stage_${dataset}_${++this.sequence}`;
+    const narrow = columns.filter((c) => !c.wide);
+    const wide = columns.filter((c) => c.wide);
+    const types = [VARCHAR, VARCHAR, ...wide.map(() => VARCHAR)];
+    await this.duck.run(
+      `CREATE TEMP TABLE ${stage} (raw VARCHAR, packed VARCHAR${wide.map((c) => `, "${c.name}" VARCHAR`).join('')})`,
+    );
+    try {
+      const appender = await this.duck.createAppender(stage, 'main', 'temp');
+      for (let start = 0; start < records.length; start += CHUNK) {
+        const n = Math.min(CHUNK, records.length - start);
+        const vectors = types.map(() => new Array<string | null>(n));
+        for (let i = 0; i < n; i++) {
+          const record = records[start + i]!;
+          const values: unknown[] = [];
+          for (const c of narrow) values.push(c.get(record));
+          vectors[0]![i] = record.raw;
+          vectors[1]![i] = JSON.stringify(values);
+          wide.forEach((c, w) => {
+            vectors[w + 2]![i] = c.get(record) as string | null;
+          });
+        }
+        const chunk = DuckDBDataChunk.create(types, n);
+        chunk.setColumns(vectors);
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+      appender.closeSync();
+      return stage;
+    } catch (error) {
+      await this.duck.run(`DROP TABLE IF EXISTS ${stage}`);
+      throw error;
     }
   }
 

@@ -34,6 +34,16 @@ export class WriterLock {
     throw new ChatlakeError('busy', `could not take the writer lock ${path}`);
   }
 
+  /** The lock, or null if another live process holds it (background jobs skip a round instead of failing). */
+  static tryAcquire(dataDir: string, purpose: string): WriterLock | null {
+    try {
+      return WriterLock.acquire(dataDir, purpose);
+    } catch (error) {
+      if (error instanceof ChatlakeError && error.code === 'busy') return null;
+      throw error;
+    }
+  }
+
   release(): void {
     rmSync(this.path, { force: true });
   }

@@ -18,6 +18,8 @@ export interface MessageQuery {
   limit?: number;
   /** Opaque cursor from a previous page: continue after its last row. */
   cursor?: string;
+  /** Continue after this sort key, in `order` (callers that keep their own cursors, like the HTTP API). */
+  keyset?: [number, string];
 }
 
 /** A row as the query service returns it: the Parquet columns asked for, plus `revoked` for messages. */

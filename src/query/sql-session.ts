@@ -5,13 +5,14 @@ import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
+import { LakeWriter } from '../lake/lake-writer.js';
 import type { QueryRow } from './message-query.js';
 
 const READ_ONLY = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
 
 /**
  * DuckDB for analysts' SQL: views `messages` (with `revoked`), `contacts`, `events` over exactly the catalog's
- * registered files, and `conversations` from the catalog. Read-only: only SELECT/EXPLAIN statements run, the
+ * registered files plus the hot tier's rows, and `conversations` from the catalog. Read-only: only SELECT/EXPLAIN statements run, the
  * file system is closed except for the lake directory, and the configuration is locked.
  */
 export class SqlSession {
@@ -21,12 +22,19 @@ export class SqlSession {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     const duck = await instance.connect();
     await duck.run("SET TimeZone = 'UTC'");
+    const loader = new LakeWriter(duck, lakeDir);
     for (const dataset of ['messages', 'contacts', 'events'] as const) {
       const files = (await catalog.dataFiles({ dataset })).map((f) => sqlString(join(lakeDir, f.path)));
-      const source = files.length
-        ? `read_parquet([${files.join(', ')}], union_by_name = true)`
-        : `(SELECT ${emptyColumns(dataset)} LIMIT 0)`;
-      await duck.run(`CREATE VIEW _${dataset} AS SELECT * FROM ${source}`);
+      let source = files.length
+        ? `SELECT * FROM read_parquet([${files.join(', ')}], union_by_name = true)`
+        : `SELECT * FROM (SELECT ${emptyColumns(dataset)} LIMIT 0)`;
+      const hot = await catalog.hotRecords({ dataset });
+      if (hot.length > 0) {
+        const records = hot.map((r) => JSON.parse(r.record) as { raw: string });
+        await loader.loadTable(dataset, records, `_hot_${dataset}`);
+        source += ` UNION ALL BY NAME SELECT * FROM _hot_${dataset}`;
+      }
+      await duck.run(`CREATE VIEW _${dataset} AS ${source}`);
     }
     const revoked = await catalog.revocations();
     await duck.run(

@@ -1,8 +1,9 @@
 import type { Migration } from 'kysely';
 import type { DialectTraits } from '../dialect-traits.js';
 import { initial } from './001-initial.js';
+import { service } from './002-service.js';
 
 /** Every catalog migration in order; names sort in the order they apply. */
 export function migrations(traits: DialectTraits): Record<string, Migration> {
-  return { '001-initial': initial(traits) };
+  return { '001-initial': initial(traits), '002-service': service(traits) };
 }

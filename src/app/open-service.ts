@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ConfigFlags } from '../config/resolved-config.js';
+import { resolveServiceConfig, type ServiceConfig } from '../config/service-config.js';
+import { buildServer } from '../http/build-server.js';
+import { Metrics } from '../http/metrics.js';
+import type { ServiceContext } from '../http/service-context.js';
+import { HotTier } from '../ingest/hot-tier.js';
+import { SchemaTracker } from '../ingest/schema-tracker.js';
+import { HotCompactor } from '../jobs/hot-compactor.js';
+import { findOrphans } from '../jobs/remove-orphans.js';
+import { WriterLock } from '../lake/writer-lock.js';
+import { ApiTokens } from '../service/api-tokens.js';
+import { Attachments } from '../service/attachments.js';
+import { ConversationService } from '../service/conversation-service.js';
+import { Idempotency } from '../service/idempotency.js';
+import { MessageService } from '../service/message-service.js';
+import { openLake } from './open-lake.js';
+
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly context: ServiceContext;
+  readonly compactor: HotCompactor;
+  /** The admin token made on the first start (null when tokens existed already): shown once. */
+  readonly firstAdminToken: string | null;
+  /** Stops accepting, finishes in-flight requests, moves the hot tier into Parquet, closes. */
+  close(): Promise<void>;
+}
+
+/** Wires the service: the lake, the hot tier and its compactor, the API services and the HTTP server. */
+export async function openService(
+  lakeFlags: ConfigFlags,
+  serviceFlags: Parameters<typeof resolveServiceConfig>[0] = {},
+  config: ServiceConfig = resolveServiceConfig(serviceFlags),
+): Promise<Service> {
+  const lake = await openLake(lakeFlags);
+  const { catalog } = lake;
+  const writer = await lake.writer();
+  const schema = await SchemaTracker.load(catalog);
+  const lock = WriterLock.tryAcquire(lake.config.dataDir, 'service start-up cleanup');
+  if (lock) {
+    try {
+      await findOrphans(catalog, lake.config.lakeDir, true);
+    } finally {
+      lock.release();
+    }
+  }
+  const metrics = new Metrics();
+  const hot = new HotTier(catalog, lake.localDay, schema);
+  const query = await lake.query();
+  const tokens = new ApiTokens(catalog);
+  const context: ServiceContext = {
+    config,
+    lake,
+    hot,
+    tokens,
+    conversations: new ConversationService(catalog, query.cursorCodec),
+    messages: new MessageService(lake, hot, config.deleteGraceHours * 3_600_000),
+    attachments: new Attachments(
+      join(lake.config.dataDir, 'attachments'),
+      config.attachmentMaxBytes,
+      config.attachmentTypes,
+    ),
+    idempotency: new Idempotency(catalog, config.idempotencyTtlHours * 3_600_000),
+    metrics,
+  };
+  const app = await buildServer(context);
+  const compactor = new HotCompactor(
+    { catalog, writer, schema, dataDir: lake.config.dataDir },
+    {
+      maxRows: config.hotMaxRows,
+      maxBytes: config.hotMaxBytes,
+      maxAgeMs: config.hotMaxAgeSeconds * 1000,
+      checkEveryMs: config.compactCheckSeconds * 1000,
+    },
+    {
+      compacted(c, ms) {
+        metrics.count('chatlake_compactions_total', 'Hot-tier compactions');
+        metrics.count(
+          'chatlake_compacted_rows_total',
+          'Rows moved from the hot tier into Parquet',
+          {},
+          c.rows,
+        );
+        metrics.observe(
+          'chatlake_compaction_duration_seconds',
+          'Hot-tier compaction time',
+          [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          {},
+          ms / 1000,
+        );
+        app.log.info({ rows: c.rows, files: c.files, ms: Math.round(ms) }, 'hot tier compacted');
+      },
+      failed(error) {
+        metrics.count('chatlake_compaction_failures_total', 'Hot-tier compactions that failed');
+        app.log.error({ err: error }, 'hot-tier compaction failed');
+      },
+    },
+  );
+  compactor.start();
+  const purge = setInterval(() => void context.idempotency.purge().catch(() => {}), 3_600_000);
+  purge.unref();
+  const firstAdminToken =
+    (await tokens.list()).length === 0 ? (await tokens.create('first admin', 'admin', 'system')).token : null;
+  return {
+    app,
+    context,
+    compactor,
+    firstAdminToken,
+    async close() {
+      clearInterval(purge);
+      await app.close();
+      await hot.settle();
+      await compactor.stop();
+      await lake.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authenticate } from './auth.js';
+import { errorBody, replyError } from './error-reply.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { attachmentRoutes } from './routes/attachment-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { queryRoutes } from './routes/query-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+import type { ServiceContext } from './service-context.js';
+
+const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** The HTTP service: webhook, /api/v1, health/readiness/metrics and the OpenAPI document. */
+export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    disableRequestLogging: true,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'chatlake',
+        version: '0.1.0',
+        description: 'Chat storage service and WeChat webhook receiver',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.setErrorHandler(replyError);
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+  app.addHook('onRequest', authenticate(ctx));
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const labels = { method: req.method, route, status: String(reply.statusCode) };
+    ctx.metrics.count('chatlake_http_requests_total', 'HTTP requests', labels);
+    ctx.metrics.observe(
+      'chatlake_http_request_duration_seconds',
+      'HTTP request latency',
+      LATENCY_BUCKETS,
+      { method: req.method, route },
+      reply.elapsedTime / 1000,
+    );
+    req.log.debug({ reqId: req.id, ...labels, ms: reply.elapsedTime }, 'request');
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await app.register(async (scope) => opsRoutes(scope, ctx));
+  await app.register(async (scope) => webhookRoutes(scope, ctx));
+  await app.register(
+    async (api) => {
+      await api.register(formbody);
+      await conversationRoutes(api, ctx);
+      await messageRoutes(api, ctx);
+      await queryRoutes(api, ctx);
+      await adminRoutes(api, ctx);
+      await api.register(async (scope) => attachmentRoutes(scope, ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,40 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ChatlakeError, type ErrorCode, HTTP_STATUSES } from '../core/errors.js';
+
+/** The one error body: `{error: {code, message, hint?}}`. */
+export function errorBody(code: string, message: string, hint?: string) {
+  return { error: hint ? { code, message, hint } : { code, message } };
+}
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid_argument',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+};
+
+/** Maps any error to a status and the JSON error body. Never a stack trace; 5xx are logged with the request id. */
+export function replyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ChatlakeError) {
+    const status = HTTP_STATUSES[error.code];
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).send(errorBody(error.code, error.message, error.hint));
+  }
+  const e = error as FastifyError;
+  if (e.validation) {
+    return reply
+      .status(400)
+      .send(errorBody('invalid_argument', `${e.validationContext ?? 'request'} ${e.message}`));
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  const code = BY_STATUS[status];
+  if (code) return reply.status(status).send(errorBody(code, e.message));
+  request.log.error({ err: error }, 'request failed');
+  return reply
+    .status(500)
+    .send(errorBody('internal', 'internal error; see the server log for request id ' + request.id));
+}

@@ -1,0 +1,166 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { ChatlakeError } from '../../core/errors.js';
+import type { ApiMessageInput } from '../../platforms/api/api-message.js';
+import type { WriteResult } from '../../service/message-service.js';
+import { parseId } from '../../service/public-id.js';
+import type { ServiceContext } from '../service-context.js';
+import { Id, IsoTime, Limit, MessageKind, Metadata } from './schemas.js';
+
+const MsgParams = Type.Object({ id: Id });
+const msgId = (req: { params: unknown }) => parseId((req.params as { id: string }).id, 'message');
+const convId = (req: { params: unknown }) => parseId((req.params as { id: string }).id, 'conversation');
+
+/** Messages: post (idempotent, sync or async), list newest-first with cursors, get, edit, delete, ack. */
+export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  const tags = ['messages'];
+  app.post(
+    '/conversations/:id/messages',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        params: MsgParams,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          'x-write-mode': Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')])),
+        }),
+        body: Type.Object(
+          {
+            id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._@-]{1,128}$' })),
+            senderId: Type.String({ minLength: 1, maxLength: 256 }),
+            kind: Type.Optional(MessageKind),
+            text: Type.Optional(Type.String({ maxLength: 100_000 })),
+            content: Type.Optional(Type.String({ maxLength: 500_000 })),
+            replyTo: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+            metadata: Type.Optional(Metadata),
+            sentAt: Type.Optional(IsoTime),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const conv = convId(req);
+      const body = req.body as ApiMessageInput;
+      const key = req.headers['idempotency-key'] as string | undefined;
+      const async = req.headers['x-write-mode'] === 'async';
+      const write = async (idempotencyId?: string) => {
+        const r: WriteResult = await ctx.messages.post(conv, body, JSON.stringify(body), {
+          idempotencyId,
+          async,
+        });
+        return r.status === 201
+          ? { status: 201, body: r.message }
+          : { status: 202, body: { id: r.id, status: 'queued' } };
+      };
+      if (!key) {
+        const r = await write();
+        return reply.status(r.status).send(r.body);
+      }
+      const scope = `token:${req.tokenId}:messages:${conv.platform}:${conv.id}`;
+      const r = await ctx.idempotency.run(scope, key, body, () => write(`${scope}\u0000${key}`));
+      if (r.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(r.status).send(r.body);
+    },
+  );
+  app.get(
+    '/conversations/:id/messages',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        params: MsgParams,
+        querystring: Type.Object(
+          {
+            limit: Limit,
+            cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+            before: Type.Optional(IsoTime),
+            after: Type.Optional(IsoTime),
+            around: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const conv = convId(req);
+      const q = req.query as {
+        limit: number;
+        cursor?: string;
+        before?: string;
+        after?: string;
+        around?: string;
+      };
+      if (q.around) {
+        if (q.cursor || q.before || q.after) {
+          throw new ChatlakeError(
+            'invalid_argument',
+            'around cannot be combined with cursor, before or after',
+          );
+        }
+        return ctx.messages.around(conv, q.around, q.limit);
+      }
+      return ctx.messages.list(conv, {
+        limit: q.limit,
+        cursor: q.cursor,
+        before: q.before ? Date.parse(q.before) : undefined,
+        after: q.after ? Date.parse(q.after) : undefined,
+      });
+    },
+  );
+  app.get('/messages/:id', { config: { scope: 'read' }, schema: { tags, params: MsgParams } }, async (req) =>
+    ctx.messages.get(msgId(req)),
+  );
+  app.get(
+    '/messages/:id/history',
+    { config: { scope: 'read' }, schema: { tags, params: MsgParams } },
+    async (req) => ({ versions: await ctx.messages.history(msgId(req)) }),
+  );
+  app.patch(
+    '/messages/:id',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        params: MsgParams,
+        body: Type.Object({ text: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => ctx.messages.edit(msgId(req), (req.body as { text: string }).text, req.actor),
+  );
+  app.delete(
+    '/messages/:id',
+    { config: { scope: 'write' }, schema: { tags, params: MsgParams } },
+    async (req, reply) => {
+      await ctx.messages.remove(msgId(req), req.actor);
+      return reply.status(204).send();
+    },
+  );
+  app.post(
+    '/messages/:id/restore',
+    { config: { scope: 'write' }, schema: { tags, params: MsgParams } },
+    async (req) => ctx.messages.restore(msgId(req), req.actor),
+  );
+  app.put(
+    '/messages/:id/ack',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        params: MsgParams,
+        body: Type.Object(
+          {
+            participantId: Type.String({ minLength: 1, maxLength: 256 }),
+            state: Type.Union([Type.Literal('delivered'), Type.Literal('read')]),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const b = req.body as { participantId: string; state: 'delivered' | 'read' };
+      return { acks: await ctx.messages.ack(msgId(req), b.participantId, b.state) };
+    },
+  );
+}

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { ChatlakeError } from '../../core/errors.js';
+import type { ServiceContext } from '../service-context.js';
+
+/** Liveness, readiness, Prometheus metrics and the OpenAPI document. */
+export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  const tags = ['operations'];
+  app.get('/health', { schema: { tags, security: [] } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { tags, security: [] } }, async () => {
+    const hot = await ctx.lake.catalog.hotSummary().catch(() => null);
+    if (!hot) throw new ChatlakeError('busy', 'the catalog is not reachable');
+    return { status: 'ready', hotRows: hot.rows };
+  });
+  app.get('/metrics', { config: { scope: 'read' }, schema: { tags } }, async (_req, reply) => {
+    const hot = await ctx.lake.catalog.hotSummary();
+    ctx.metrics.set('chatlake_hot_rows', 'Rows in the hot tier (not yet in Parquet)', hot.rows);
+    ctx.metrics.set('chatlake_hot_bytes', 'Bytes of records in the hot tier', hot.bytes);
+    return reply.header('content-type', 'text/plain; version=0.0.4').send(ctx.metrics.render());
+  });
+  app.get('/openapi.json', { config: { scope: 'read' }, schema: { tags } }, async () => app.swagger());
+}

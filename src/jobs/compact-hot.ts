@@ -1,0 +1,70 @@
+import type { Catalog, NewDataFile } from '../catalog/catalog.js';
+import type { HotRecordRow } from '../catalog/service-catalog.js';
+import { ChatlakeError } from '../core/errors.js';
+import type { Dataset } from '../core/lake-record.js';
+import type { Pending, SchemaTracker } from '../ingest/schema-tracker.js';
+import type { LakeWriter, StagedRow, WrittenFile } from '../lake/lake-writer.js';
+import { WriterLock } from '../lake/writer-lock.js';
+
+export interface HotCompactionDeps {
+  catalog: Catalog;
+  writer: LakeWriter;
+  schema: SchemaTracker;
+  dataDir: string;
+}
+
+export interface HotCompaction {
+  rows: number;
+  files: number;
+  /** True when another process held the writer lock and this round was skipped. */
+  skipped: boolean;
+}
+
+/**
+ * Moves the oldest hot records (up to maxRows) into Parquet. The files are written first (invisible until
+ * registered), then one catalog transaction registers them and deletes exactly those hot rows: a crash
+ * before the commit leaves the rows hot and the files orphaned (removed by the next cleanup); after it,
+ * the rows are in the lake only. If the rows were taken meanwhile (another compactor), nothing commits.
+ */
+export async function compactHot(deps: HotCompactionDeps, maxRows: number): Promise<HotCompaction> {
+  const { catalog, writer, schema } = deps;
+  const lock = WriterLock.tryAcquire(deps.dataDir, 'hot-tier compaction');
+  if (!lock) return { rows: 0, files: 0, skipped: true };
+  const written: WrittenFile[] = [];
+  try {
+    const rows = await catalog.hotRecords({ order: 'id', limit: maxRows });
+    if (rows.length === 0) return { rows: 0, files: 0, skipped: false };
+    const byDataset = new Map<Dataset, StagedRow<unknown>[]>();
+    for (const r of rows) {
+      const list = byDataset.get(r.dataset) ?? [];
+      list.push(staged(r));
+      byDataset.set(r.dataset, list);
+    }
+    for (const [dataset, list] of byDataset) written.push(...(await writer.write(dataset, list)));
+    const pending: Pending[] = [];
+    await catalog.write(async (tx) => {
+      const files: NewDataFile[] = [];
+      for (const f of written) {
+        const version = await schema.versionFor(tx, f.dataset, new Set());
+        pending.push(version);
+        files.push({ ...f, schemaVersion: version.version });
+      }
+      await tx.addDataFiles(files, null);
+      const removed = await tx.removeHotRecords(rows.map((r) => r.id));
+      if (removed !== rows.length) {
+        throw new ChatlakeError('conflict', 'hot rows were compacted by someone else meanwhile');
+      }
+    });
+    schema.commit(pending);
+    return { rows: rows.length, files: written.length, skipped: false };
+  } catch (error) {
+    await writer.discard(written);
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+function staged(r: HotRecordRow): StagedRow<unknown> {
+  return { partition: r.partition, time: r.time, record: JSON.parse(r.record) as { raw: string } };
+}

@@ -1,0 +1,273 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Lake } from '../app/open-lake.js';
+import type { ConversationInfo, MessageChangeRow } from '../catalog/service-catalog.js';
+import { ChatlakeError } from '../core/errors.js';
+import type { HotTier } from '../ingest/hot-tier.js';
+import { API_PLATFORM, type ApiMessageInput, apiMessage as canonical } from '../platforms/api/api-message.js';
+import type { QueryRow } from '../query/message-query.js';
+import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
+import { formatId, type PublicId } from './public-id.js';
+
+const DAY = 86_400_000;
+/** Newest-first pages look at the latest days first and widen only when a window has too few rows. */
+const WINDOWS = [2 * DAY, 14 * DAY, 90 * DAY, Number.POSITIVE_INFINITY];
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  /** Epoch ms bounds, exclusive. */
+  before?: number;
+  after?: number;
+}
+
+export interface MessagePage {
+  messages: ApiMessage[];
+  nextCursor: string | null;
+}
+
+export type WriteResult = { status: 201; message: ApiMessage } | { status: 202; id: string };
+
+/** Messages of conversations: post into the hot tier, page newest-first over hot ∪ lake, edit, delete, ack. */
+export class MessageService {
+  constructor(
+    private readonly lake: Lake,
+    private readonly hot: HotTier,
+    private readonly deleteGraceMs: number,
+  ) {}
+
+  async post(
+    conv: PublicId,
+    input: ApiMessageInput,
+    rawText: string,
+    opts: { idempotencyId?: string; async?: boolean },
+  ): Promise<WriteResult> {
+    const c = await this.writableConversation(conv);
+    const participants = await this.lake.catalog.participants(c.platform, c.conversationId);
+    if (participants.length > 0 && !participants.some((p) => p.participantId === input.senderId)) {
+      throw new ChatlakeError(
+        'unprocessable',
+        `sender ${input.senderId} is not a participant of this conversation`,
+      );
+    }
+    if (input.sentAt !== undefined && Number.isNaN(Date.parse(input.sentAt))) {
+      throw new ChatlakeError('invalid_argument', `sentAt "${input.sentAt}" is not an ISO 8601 time`);
+    }
+    const messageId =
+      input.id ??
+      (opts.idempotencyId
+        ? `m_${createHash('sha256').update(opts.idempotencyId).digest('base64url').slice(0, 24)}`
+        : `m_${Date.now().toString(36)}${randomBytes(10).toString('base64url')}`);
+    const message = canonical(input, {
+      conversationId: c.conversationId,
+      isGroup: c.isGroup,
+      messageId,
+      receivedAt: Date.now(),
+      rawText,
+    });
+    const accepted = this.hot.accept({ records: [{ dataset: 'messages', record: message }] });
+    if (opts.async) {
+      accepted.catch(() => {});
+      return { status: 202, id: `${API_PLATFORM}:${messageId}` };
+    }
+    const outcome = await accepted;
+    if (outcome.duplicates > 0) {
+      const stored = await this.get({ platform: API_PLATFORM, id: messageId });
+      return { status: 201, message: stored };
+    }
+    return { status: 201, message: apiMessage(messageRow(message)) };
+  }
+
+  async list(conv: PublicId, q: ListQuery): Promise<MessagePage> {
+    const c = await this.conversation(conv);
+    const query = await this.lake.query();
+    const digest = `messages:${conv.platform}:${conv.id}:${q.before ?? ''}:${q.after ?? ''}`;
+    const codec = query.cursorCodec;
+    const keyset = q.cursor ? codec.decode(q.cursor, digest).after : undefined;
+    const upper = Math.min(keyset ? keyset[0] + 1 : c.lastAt + 1, q.before ?? Number.POSITIVE_INFINITY);
+    const lower = Math.max(q.after === undefined ? c.firstAt : q.after + 1, c.firstAt);
+    let rows: QueryRow[] = [];
+    for (const width of WINDOWS) {
+      const from = Math.max(lower, upper - width);
+      rows = [];
+      for await (const batch of query.rows({
+        dataset: 'messages',
+        platform: conv.platform,
+        conversation: conv.id,
+        from,
+        to: upper,
+        order: 'desc',
+        limit: q.limit + 1,
+        keyset,
+        columns: VIEW_COLUMNS,
+      }))
+        rows.push(...batch);
+      if (rows.length > q.limit || from <= lower) break;
+    }
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
+    const last = rows.at(-1);
+    const nextCursor =
+      more && last
+        ? codec.encode({ after: [(last.sent_at as Date).getTime(), String(last.message_id)], query: digest })
+        : null;
+    const changes = await this.changesOf(conv.platform, rows);
+    const messages = rows
+      .map((r) => apiMessage(r, changes.get(String(r.message_id))))
+      .filter((m) => !m.deleted);
+    return { messages, nextCursor };
+  }
+
+  /** The message and its neighbours: about half older, half newer, newest first. No cursor. */
+  async around(conv: PublicId, messageId: string, limit: number): Promise<MessagePage> {
+    const center = await this.get({ platform: conv.platform, id: messageId });
+    if (center.conversationId !== formatId(conv.platform, conv.id)) {
+      throw new ChatlakeError('not_found', `message ${messageId} is not in this conversation`);
+    }
+    const t = Date.parse(center.sentAt);
+    const query = await this.lake.query();
+    const newer: QueryRow[] = [];
+    for await (const batch of query.rows({
+      dataset: 'messages',
+      platform: conv.platform,
+      conversation: conv.id,
+      from: t,
+      order: 'asc',
+      limit: Math.floor((limit - 1) / 2),
+      keyset: [t, messageId],
+      columns: VIEW_COLUMNS,
+    }))
+      newer.push(...batch);
+    const changes = await this.changesOf(conv.platform, newer);
+    const after = newer
+      .reverse()
+      .map((r) => apiMessage(r, changes.get(String(r.message_id))))
+      .filter((m) => !m.deleted);
+    const older = await this.list(conv, { limit: limit - after.length, before: t + 1 });
+    return { messages: [...after, ...older.messages], nextCursor: null };
+  }
+
+  async get(msg: PublicId, includeDeleted = false): Promise<ApiMessage> {
+    const rows = await (await this.lake.query()).get([msg.id], msg.platform);
+    const row = rows[0];
+    if (!row) throw new ChatlakeError('not_found', `no message ${msg.platform}:${msg.id}`);
+    const changes = await this.changesOf(msg.platform, rows);
+    const m = apiMessage(row, changes.get(msg.id));
+    if (m.deleted && !includeDeleted) throw new ChatlakeError('not_found', `message ${m.id} was deleted`);
+    return m;
+  }
+
+  /** The original and every edit, oldest first. */
+  async history(
+    msg: PublicId,
+  ): Promise<{ version: number; text: string | null; at: string; actor: string | null }[]> {
+    const original = await this.get(msg, true);
+    const changes = await this.lake.catalog.messageChanges(msg.platform, [msg.id]);
+    let version = 1;
+    return [
+      { version, text: original.content, at: original.sentAt, actor: original.senderId },
+      ...changes
+        .filter((c) => c.change === 'edit')
+        .map((c) => ({ version: ++version, text: c.text, at: new Date(c.at).toISOString(), actor: c.actor })),
+    ];
+  }
+
+  async edit(msg: PublicId, text: string, actor: string): Promise<ApiMessage> {
+    const current = await this.get(msg);
+    if (current.revoked)
+      throw new ChatlakeError('conflict', `message ${current.id} was revoked; it cannot be edited`);
+    await this.change(msg, 'edit', text, actor);
+    return this.get(msg);
+  }
+
+  async remove(msg: PublicId, actor: string): Promise<void> {
+    await this.get(msg);
+    await this.change(msg, 'delete', null, actor);
+  }
+
+  async restore(msg: PublicId, actor: string): Promise<ApiMessage> {
+    const m = await this.get(msg, true);
+    if (!m.deleted) return m;
+    const changes = await this.lake.catalog.messageChanges(msg.platform, [msg.id]);
+    const deletedAt = changes.filter((c) => c.change === 'delete').at(-1)!.at;
+    if (Date.now() - deletedAt > this.deleteGraceMs) {
+      throw new ChatlakeError(
+        'conflict',
+        `message ${m.id} was deleted more than the grace period ago; it cannot be restored`,
+      );
+    }
+    await this.change(msg, 'restore', null, actor);
+    return this.get(msg);
+  }
+
+  async ack(msg: PublicId, participantId: string, state: 'delivered' | 'read') {
+    await this.get(msg);
+    const at = Date.now();
+    await this.lake.catalog.write((tx) =>
+      tx.ackMessage({
+        platform: msg.platform,
+        messageId: msg.id,
+        participantId,
+        deliveredAt: at,
+        readAt: state === 'read' ? at : null,
+      }),
+    );
+    return (await this.lake.catalog.messageAcks(msg.platform, msg.id)).map((a) => ({
+      participantId: a.participantId,
+      deliveredAt: a.deliveredAt === null ? null : new Date(a.deliveredAt).toISOString(),
+      readAt: a.readAt === null ? null : new Date(a.readAt).toISOString(),
+    }));
+  }
+
+  private async change(
+    msg: PublicId,
+    change: 'edit' | 'delete' | 'restore',
+    text: string | null,
+    actor: string,
+  ) {
+    const at = Date.now();
+    await this.lake.catalog.write(async (tx) => {
+      await tx.addMessageChange({ platform: msg.platform, messageId: msg.id, change, text, actor, at });
+      await tx.appendAudit({
+        at,
+        actor,
+        action: `message.${change}`,
+        target: `${msg.platform}:${msg.id}`,
+        detail: null,
+      });
+    });
+  }
+
+  private async changesOf(
+    platform: string,
+    rows: readonly QueryRow[],
+  ): Promise<Map<string, MessageChangeRow[]>> {
+    const out = new Map<string, MessageChangeRow[]>();
+    const changes = await this.lake.catalog.messageChanges(
+      platform,
+      rows.map((r) => String(r.message_id)),
+    );
+    for (const c of changes) {
+      const list = out.get(c.messageId) ?? [];
+      list.push(c);
+      out.set(c.messageId, list);
+    }
+    return out;
+  }
+
+  private async conversation(conv: PublicId): Promise<ConversationInfo> {
+    const c = await this.lake.catalog.conversation(conv.platform, conv.id);
+    if (!c) throw new ChatlakeError('not_found', `no conversation ${conv.platform}:${conv.id}`);
+    return c;
+  }
+
+  private async writableConversation(conv: PublicId): Promise<ConversationInfo> {
+    const c = await this.conversation(conv);
+    if (c.platform !== API_PLATFORM) {
+      throw new ChatlakeError(
+        'unprocessable',
+        `conversation ${conv.platform}:${conv.id} comes from ${conv.platform} and is read-only here`,
+      );
+    }
+    return c;
+  }
+}
