@@ -157,14 +157,14 @@ export class MessageService {
   }
 
   /** The original and every edit, oldest first. */
-  async history(
-    msg: PublicId,
-  ): Promise<{ version: number; text: string | null; at: string; actor: string | null }[]> {
-    const original = await this.get(msg, true);
+  async history(msg: PublicId): Promise<{ version: number; text: string | null; at: string; actor: string | null }[]> {
+    const current = await this.get(msg, true);
+    const [row] = await (await this.lake.query()).get([msg.id], msg.platform);
+    const original = apiMessage(row!);
     const changes = await this.lake.catalog.messageChanges(msg.platform, [msg.id]);
     let version = 1;
     return [
-      { version, text: original.content, at: original.sentAt, actor: original.senderId },
+      { version, text: original.content, at: original.sentAt, actor: current.senderId },
       ...changes
         .filter((c) => c.change === 'edit')
         .map((c) => ({ version: ++version, text: c.text, at: new Date(c.at).toISOString(), actor: c.actor })),
