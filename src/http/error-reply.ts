@@ -36,5 +36,5 @@ export function replyError(error: unknown, request: FastifyRequest, reply: Fasti
   request.log.error({ err: error }, 'request failed');
   return reply
     .status(500)
-    .send(errorBody('internal', 'internal error; see the server log for request id ' + request.id));
+    .send(errorBody('internal', `internal error; see the server log for request id ${request.id}`));
 }
