@@ -1,3 +1,4 @@
+import type { Conversation } from '../core/conversation.js';
 import type { Dataset } from '../core/lake-record.js';
 
 /** The catalog's service half: the hot tier, conversation metadata, message changes, tokens, idempotency, audit. */
@@ -93,13 +94,7 @@ export interface NewConversation {
   metadata: string;
   createdAt: number;
 }
-export interface ConversationInfo {
-  platform: string;
-  conversationId: string;
-  isGroup: boolean;
-  firstAt: number;
-  lastAt: number;
-  messageCount: number;
+export interface ConversationInfo extends Conversation {
   metadata: string | null;
   createdAt: number | null;
   updatedAt: number | null;
