@@ -1,0 +1,310 @@
+// The HTTP benchmark (issue 4): `chatlake serve` in its own process on loopback, loaded with autocannon from
+// this one, against baselines measured in the same run. Bounded: every phase has a fixed duration or count.
+//   node bin/run-ts.js bench/http/run.ts [--duration 10] [--connections 50] [--lake-messages 1000000]
+//     [--hot 5000] [--read-connections 1,10] [--samples 20] [--cases webhook,read,visibility] [--cpu-prof]
+// 1. webhook: single-message POSTs (distinct msg_ids, generated bodies) vs a no-op Fastify POST route,
+//    then the stored messages are counted against the acknowledged ones (exactly once).
+// 2. read: GET /api/v1/conversations/<id>/messages?limit=50 on ≥ 1 M messages (lake + hot) vs GET /health.
+// 3. visibility: a webhook POST acknowledged → returned by the messages endpoint, median of `samples`.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openLake } from '../../src/index.js';
+import { BodySource, conversationOf, webhookBodies } from './bodies.js';
+import { type LoadResult, load, ms } from './load.js';
+import { type ServerProcess, startServer } from './server-process.js';
+import { lakeStore } from './store.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    'lake-messages': { type: 'string', default: '1000000' },
+    hot: { type: 'string', default: '5000' },
+    'read-connections': { type: 'string', default: '1,10' },
+    samples: { type: 'string', default: '20' },
+    cases: { type: 'string', default: 'webhook,read,visibility' },
+    'cpu-prof': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/out' },
+  },
+});
+const out = args.out!;
+mkdirSync(out, { recursive: true });
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const cases = new Set(args.cases!.split(','));
+const profDir = join(out, 'http-prof');
+const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+const WARMUP = 2;
+
+const results: Record<string, unknown> = {};
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const summary = (r: LoadResult) => ({
+  perSecond: Math.round(r.perSecond),
+  p50ms: ms(r.p50),
+  p99ms: ms(r.p99),
+  maxMs: ms(r.max),
+  status: r.status,
+  errors: r.errors,
+  timeouts: r.timeouts,
+});
+
+function chatlake(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startServer(['bin/chatlake.js', '--data-dir', dataDir, 'serve', '--port', '0'], env, nodeFlags);
+}
+
+function adminToken(server: ServerProcess): string {
+  const m = /^\s+(\S+)\s*$/m.exec(server.stdout());
+  if (!m) throw new Error(`no admin token on the server's stdout: ${server.stdout()}`);
+  return m[1]!;
+}
+
+/** POSTs webhook bodies for `seconds` (or `amount` requests); records which msg_ids were acknowledged. */
+function postWebhook(
+  url: string,
+  source: BodySource,
+  acked: Set<string>,
+  opts: { seconds?: number; amount?: number; connections: number },
+): Promise<LoadResult> {
+  return load({
+    url,
+    connections: opts.connections,
+    ...(opts.amount === undefined ? { duration: opts.seconds } : { amount: opts.amount }),
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/webhook/wechat',
+        headers: { 'content-type': 'application/json' },
+        setupRequest(req, context) {
+          const { body, msgId } = source.take();
+          context.msgId = msgId;
+          return { ...req, body };
+        },
+        onResponse(status, body, context) {
+          if (status === 200 && body.includes('"status":"ok"') && !body.includes('quarantined'))
+            acked.add(context.msgId as string);
+        },
+      },
+    ],
+  });
+}
+
+if (cases.has('webhook')) {
+  const pool = await webhookBodies(200_000, { startIndex: 0 });
+  log(
+    `webhook: ${pool.length} bodies, ${Math.round(pool.reduce((n, b) => n + b.length, 0) / pool.length)} B each`,
+  );
+
+  const noop = await startServer(['bin/run-ts.js', 'bench/http/noop-server.ts']);
+  let base: LoadResult;
+  try {
+    const src = new BodySource(pool, 0);
+    await postWebhook(noop.url, src, new Set(), { seconds: WARMUP, connections });
+    base = await postWebhook(noop.url, src, new Set(), { seconds: duration, connections });
+  } finally {
+    await noop.stop(5_000);
+  }
+  log(`  no-op Fastify POST: ${Math.round(base.perSecond)}/s p50 ${ms(base.p50)} ms p99 ${ms(base.p99)} ms`);
+
+  const dataDir = join(out, 'http-webhook');
+  rmSync(dataDir, { recursive: true, force: true });
+  const server = await chatlake(dataDir);
+  const src = new BodySource(pool, 0);
+  const acked = new Set<string>();
+  let ours: LoadResult;
+  let stopMs = 0;
+  try {
+    await postWebhook(server.url, src, acked, { seconds: WARMUP, connections });
+    const warmAcked = acked.size;
+    ours = await postWebhook(server.url, src, acked, { seconds: duration, connections });
+    log(
+      `  chatlake webhook: ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms (${acked.size - warmAcked} acknowledged in the timed run)`,
+    );
+  } finally {
+    const t = performance.now();
+    const code = await server.stop();
+    stopMs = performance.now() - t;
+    if (code !== 0) log(`  server exited with ${code}`);
+  }
+
+  // Exactly once: every acknowledged message stored once; nothing stored that was never sent.
+  const sent = new Set<string>();
+  const replay = new BodySource(pool, 0);
+  for (let i = 0; i < src.taken; i++) sent.add(replay.take().msgId);
+  const lake = await openLake({ dataDir });
+  const stored = new Map<string, number>();
+  try {
+    for await (const r of lake.sql('SELECT message_id, count(*) AS n FROM messages GROUP BY 1'))
+      stored.set(String(r.message_id), Number(r.n));
+  } finally {
+    await lake.close();
+  }
+  const doubled = [...stored.values()].filter((n) => n > 1).length;
+  const missing = [...acked].filter((id) => !stored.has(id)).length;
+  const storedNotAcked = [...stored.keys()].filter((id) => !acked.has(id));
+  results.webhook = {
+    connections,
+    seconds: ours.seconds,
+    chatlake: summary(ours),
+    noopFastify: summary(base),
+    ratio: +(ours.perSecond / base.perSecond).toFixed(3),
+    ratioMet: ours.perSecond / base.perSecond >= 0.5,
+    p99Met: ours.p99 <= 10,
+    exactlyOnce: {
+      requestsSent: src.taken,
+      acknowledged: acked.size,
+      storedMessages: [...stored.values()].reduce((a, b) => a + b, 0),
+      distinctStored: stored.size,
+      storedTwice: doubled,
+      acknowledgedMissing: missing,
+      // Requests in flight when the warm-up and the timed run stopped (≤ connections each): stored,
+      // but their answers were never read.
+      storedNotAcknowledged: storedNotAcked.length,
+      storedNeverSent: storedNotAcked.filter((id) => !sent.has(id)).length,
+      met:
+        doubled === 0 &&
+        missing === 0 &&
+        storedNotAcked.length <= 2 * connections &&
+        storedNotAcked.every((id) => sent.has(id)),
+    },
+    shutdownSeconds: +(stopMs / 1000).toFixed(1),
+  };
+}
+
+if (cases.has('read') || cases.has('visibility')) {
+  const store = await lakeStore(out, Number(args['lake-messages']));
+  log(`read: ${store.messages} messages in the lake, ${store.conversations.length} conversations to page`);
+  const server = await chatlake(store.dataDir, {
+    CHATLAKE_HOT_MAX_ROWS: '10000000',
+    CHATLAKE_HOT_MAX_BYTES: String(4 * 1024 ** 3),
+    CHATLAKE_HOT_MAX_AGE_SECONDS: '86400',
+  });
+  try {
+    const token = adminToken(server);
+    const auth = { authorization: `Bearer ${token}` };
+    // Hot rows: the next messages of the same world, on the day after the lake's last, so they are the newest.
+    const hot = Number(args.hot);
+    const hotPool = await webhookBodies(hot, {
+      startIndex: store.nextIndex,
+      endDate: '2026-02-01',
+      days: 1,
+    });
+    const hotAcked = new Set<string>();
+    await postWebhook(server.url, new BodySource(hotPool, store.nextIndex), hotAcked, {
+      amount: hot,
+      connections: 10,
+    });
+    const ready = (await (await fetch(`${server.url}/ready`)).json()) as { hotRows: number };
+    log(`  ${hotAcked.size} messages posted, ${ready.hotRows} rows in the hot tier`);
+    const paths = store.conversations.map(
+      (c) => `/api/v1/conversations/${encodeURIComponent(`wechat:${c.id}`)}/messages?limit=50`,
+    );
+    // Every path answers a full page before anything is timed.
+    for (const path of paths) {
+      const r = await fetch(server.url + path, { headers: auth });
+      const page = (await r.json()) as { messages?: unknown[] };
+      if (r.status !== 200 || page.messages?.length !== 50)
+        throw new Error(`${path}: ${r.status}, ${page.messages?.length} messages`);
+    }
+
+    if (cases.has('read')) {
+      const levels = args['read-connections']!.split(',').map(Number);
+      const byLevel: Record<string, unknown> = {};
+      for (const c of levels) {
+        let k = 0;
+        const pages = () =>
+          load({
+            url: server.url,
+            connections: c,
+            duration,
+            timeout: 10,
+            headers: auth,
+            requests: [
+              { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[k++ % paths.length] }) },
+            ],
+          });
+        const health = () => load({ url: `${server.url}/health`, connections: c, duration, timeout: 10 });
+        await load({ url: `${server.url}/health`, connections: c, duration: WARMUP });
+        const h = await health();
+        await pages();
+        const p = await pages();
+        log(
+          `  ${c} connection(s): page p50 ${ms(p.p50)} ms p99 ${ms(p.p99)} ms ${Math.round(p.perSecond)}/s; /health p50 ${ms(h.p50)} ms ${Math.round(h.perSecond)}/s`,
+        );
+        byLevel[`${c}`] = {
+          page: summary(p),
+          health: summary(h),
+          ratio: +(p.perSecond / h.perSecond).toFixed(3),
+          p50Met: p.p50 <= 2,
+          p99Met: p.p99 <= 10,
+        };
+      }
+      results.read = {
+        lakeMessages: store.messages,
+        hotRows: ready.hotRows,
+        conversations: store.conversations.length,
+        conversationSizes: store.conversations.map((c) => c.messages),
+        seconds: duration,
+        byConnections: byLevel,
+      };
+    }
+
+    if (cases.has('visibility')) {
+      const n = Number(args.samples);
+      // Text messages only (a revoke, say, is stored as a revocation and never listed).
+      const pool = (await webhookBodies(n * 4, { startIndex: store.nextIndex + hot })).filter((b) =>
+        b.includes('"msg_type":1,'),
+      );
+      if (pool.length < n) throw new Error(`only ${pool.length} text messages for ${n} samples`);
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        // Sent now, so it is the newest message of its conversation.
+        const env = JSON.parse(pool[i]!) as { data: { create_time: number; msg_id: string } };
+        env.data.create_time = Math.floor(Date.now() / 1000);
+        const conv = conversationOf(pool[i]!);
+        const want = `wechat:${env.data.msg_id}`;
+        const r = await fetch(`${server.url}/webhook/wechat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(env),
+        });
+        await r.text();
+        if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+        const acked = performance.now();
+        let seen = Number.NaN;
+        while (performance.now() - acked < 5_000) {
+          const page = (await (
+            await fetch(
+              `${server.url}/api/v1/conversations/${encodeURIComponent(`wechat:${conv}`)}/messages?limit=50`,
+              { headers: auth },
+            )
+          ).json()) as { messages: { id: string }[] };
+          if (page.messages.some((m) => m.id === want)) {
+            seen = performance.now() - acked;
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        samples.push(seen);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const sorted = samples.filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+      log(`  visibility: median ${ms(median)} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms`);
+      results.visibility = {
+        samples: n,
+        neverSeen: samples.length - sorted.length,
+        medianMs: ms(median),
+        maxMs: ms(sorted.at(-1) ?? Number.NaN),
+        met: sorted.length === n && median <= 1000,
+      };
+    }
+  } finally {
+    const code = await server.stop();
+    if (code !== 0) log(`  server exited with ${code}`);
+    rmSync(store.dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(JSON.stringify(results, null, 2));
