@@ -11,6 +11,7 @@ import type {
   DataFileRow,
   KeyClaim,
   LineageRow,
+  MigrationReport,
   NewDataFile,
   NewQualityMetric,
   NewQuarantine,
@@ -25,6 +26,7 @@ import type {
   TaskStatus,
 } from './catalog.js';
 import type { DialectTraits } from './dialect-traits.js';
+import { migrateCatalog } from './migrate-catalog.js';
 import type { CatalogSchema } from './schema.js';
 
 type Db = Kysely<CatalogSchema>;
@@ -42,6 +44,10 @@ export class KyselyCatalog implements Catalog {
 
   get backend(): string {
     return this.traits.name;
+  }
+
+  migrate(): Promise<MigrationReport> {
+    return migrateCatalog(this.db, this.traits);
   }
 
   write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T> {
@@ -496,24 +502,36 @@ class KyselyCatalogWriter implements CatalogWriter {
   }
 
   async schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number> {
-    const found = await this.db
-      .selectFrom('schema_versions')
-      .select('version')
-      .where('dataset', '=', dataset)
-      .where('field_set', '=', fieldSet)
-      .executeTakeFirst();
-    if (found) return num(found.version);
-    const last = await this.db
-      .selectFrom('schema_versions')
-      .select((eb) => eb.fn.max('version').as('v'))
-      .where('dataset', '=', dataset)
-      .executeTakeFirst();
-    const version = num(last?.v ?? 0) + 1;
-    await this.db
-      .insertInto('schema_versions')
-      .values({ dataset, version, field_set: fieldSet, columns, first_seen_at: now() })
-      .execute();
-    return version;
+    // Concurrent writers (other processes on a server database) may take the next number first: the insert
+    // then does nothing, and the next round sees their row (a new statement sees what they committed).
+    for (;;) {
+      const found = await this.db
+        .selectFrom('schema_versions')
+        .select('version')
+        .where('dataset', '=', dataset)
+        .where('field_set', '=', fieldSet)
+        .executeTakeFirst();
+      if (found) return num(found.version);
+      const inserted = await this.db
+        .insertInto('schema_versions')
+        .columns(['dataset', 'version', 'field_set', 'columns', 'first_seen_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('schema_versions')
+            .select([
+              eb.val(dataset).as('dataset'),
+              sql<number>`coalesce(max(version), 0) + 1`.as('version'),
+              eb.val(fieldSet).as('field_set'),
+              eb.val(columns).as('columns'),
+              sql<number>`cast(${now()} as bigint)`.as('first_seen_at'),
+            ])
+            .where('dataset', '=', dataset),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .returning('version')
+        .executeTakeFirst();
+      if (inserted) return num(inserted.version);
+    }
   }
 
   async addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void> {
