@@ -75,6 +75,64 @@ export function catalogConformance(
     );
 
     it(
+      'claims each key exactly once when two writes claim overlapping keys at the same time',
+      withCatalog(async (c) => {
+        const claims = (from: number, to: number) =>
+          Array.from({ length: to - from }, (_, i) => ({
+            key: `k${String(from + i).padStart(6, '0')}`,
+            partition: '2026-01-01',
+          }));
+        const conversation = {
+          platform: 'wechat',
+          conversationId: 'r@chatroom',
+          isGroup: true,
+          firstAt: 1,
+          lastAt: 2,
+        };
+        const commit = (from: number, to: number, path: string) =>
+          c.write(async (tx) => {
+            const fresh = await tx.claimKeys('messages', 'wechat', claims(from, to));
+            await tx.addDataFiles([file('2026-01-01', fresh.size, path)], null);
+            await tx.touchConversations([{ ...conversation, messageCount: fresh.size }]);
+            return fresh;
+          });
+        const [a, b] = await Promise.all([
+          commit(0, 15_000, 'a.parquet'),
+          commit(5_000, 20_000, 'b.parquet'),
+        ]);
+        expect(a.size + b.size).toBe(20_000);
+        expect(new Set([...a, ...b]).size).toBe(20_000);
+        expect(await c.keyCount('messages')).toBe(20_000);
+        const [part] = await c.partitions('messages');
+        expect([part?.rows, part?.files]).toEqual([20_000, 2]);
+        expect((await c.conversations())[0]?.messageCount).toBe(20_000);
+      }),
+    );
+
+    it(
+      'numbers new field sets distinctly when two writes record them at the same time',
+      withCatalog(async (c) => {
+        const arrived = meeting(2);
+        const record = (fieldSet: string) =>
+          c.write(async (tx) => {
+            await tx.claimKeys('messages', 'wechat', [{ key: fieldSet, partition: '2026-01-01' }]);
+            await arrived(); // both transactions are open (where the backend lets two be) before either numbers
+            return tx.schemaVersion('messages', fieldSet, '[]');
+          });
+        const [x, y] = await Promise.all([record('["a"]'), record('["b"]')]);
+        expect([x, y].sort()).toEqual([1, 2]);
+        const versions = await c.schemaVersions('messages');
+        expect(versions.map((v) => [v.fieldSet, v.version])).toEqual(
+          expect.arrayContaining([
+            ['["a"]', x],
+            ['["b"]', y],
+          ]),
+        );
+        expect(versions.length).toBe(2);
+      }),
+    );
+
+    it(
       'rolls back everything a failed transaction wrote',
       withCatalog(async (c) => {
         await expect(
@@ -273,4 +331,20 @@ export function catalogConformance(
       }),
     );
   });
+}
+
+/**
+ * Resolves once n callers have arrived, or after a short wait: a backend that runs one write at a time (SQLite)
+ * never lets the second caller arrive while the first waits.
+ */
+function meeting(n: number, waitMs = 200): () => Promise<void> {
+  let count = 0;
+  let release: () => void = () => {};
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => {
+    if (++count >= n) release();
+    return Promise.race([all, new Promise<void>((resolve) => setTimeout(resolve, waitMs))]);
+  };
 }
