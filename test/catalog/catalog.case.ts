@@ -110,6 +110,60 @@ export function catalogConformance(
     );
 
     it(
+      'lets concurrent writes update the same conversations, contacts and partitions, listed in any order',
+      withCatalog(async (c) => {
+        const writers = 6;
+        const rooms = Array.from({ length: 300 }, (_, i) => `room${i}@chatroom`);
+        const days = Array.from({ length: 20 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}`);
+        const people = Array.from({ length: 50 }, (_, i) => `wxid_${i}`);
+        await Promise.all(
+          Array.from({ length: writers }, (_, w) =>
+            c.write(async (tx) => {
+              await tx.addDataFiles(
+                shuffled(days, w).map((d) => file(d, 1, `messages/${d}-${w}.parquet`)),
+                null,
+              );
+              await tx.touchConversations(
+                shuffled(rooms, w).map((conversationId) => ({
+                  platform: 'wechat',
+                  conversationId,
+                  isGroup: true,
+                  firstAt: w,
+                  lastAt: w,
+                  messageCount: 1,
+                })),
+              );
+              await tx.upsertContacts(
+                shuffled(people, w).map((contactId) => ({
+                  platform: 'wechat',
+                  contactId,
+                  accountId: null,
+                  contactType: 'user',
+                  alias: null,
+                  nickname: `n${w}`,
+                  remark: null,
+                  memberCount: null,
+                  deleted: false,
+                  observedAt: w,
+                })),
+              );
+            }),
+          ),
+        );
+        const conversations = await c.conversations();
+        expect(conversations.length).toBe(rooms.length);
+        for (const conv of conversations)
+          expect([conv.messageCount, conv.firstAt, conv.lastAt]).toEqual([writers, 0, writers - 1]);
+        const partitions = await c.partitions('messages');
+        expect(partitions.map((p) => [p.partition, p.rows, p.files])).toEqual(
+          days.map((d) => [d, writers, writers]),
+        );
+        const contacts = await c.contacts();
+        expect(contacts.map((x) => x.nickname)).toEqual(people.map(() => `n${writers - 1}`));
+      }),
+    );
+
+    it(
       'numbers new field sets distinctly when two writes record them at the same time',
       withCatalog(async (c) => {
         const arrived = meeting(2);
@@ -331,6 +385,18 @@ export function catalogConformance(
       }),
     );
   });
+}
+
+/** A seeded shuffle: each writer lists the same rows in its own order. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed * 2654435761 + 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DialectTraits } from '../dialect-traits.js';
 
 export const postgresTraits: DialectTraits = {
@@ -8,6 +9,8 @@ export const postgresTraits: DialectTraits = {
   maxParams: 65_535,
   least: 'least',
   greatest: 'greatest',
+  bulkRows: 'arrays',
+  bytewiseText: (c) => c.modifyFront(sql`collate "C"`),
   placeholder: (i) => `$${i + 1}`,
   // Row locks and ON CONFLICT make concurrent writers safe under READ COMMITTED: a claim of a key another
   // transaction is inserting waits for it, counters are updated in place. No table lock up front.
