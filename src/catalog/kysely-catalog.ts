@@ -333,13 +333,15 @@ class KyselyCatalogWriter implements CatalogWriter {
       this.traits,
       'record_keys',
       [
-        ['dataset', 'text'],
-        ['platform', 'text'],
         ['record_key', 'text'],
         ['partition', 'text'],
       ],
-      ordered.map((k) => [dataset, platform, k.key, k.partition]),
+      ordered.map((k) => [k.key, k.partition]),
       'on conflict do nothing returning record_key',
+      [
+        ['dataset', 'text', dataset],
+        ['platform', 'text', platform],
+      ],
     );
     return new Set(rows.map((r) => r.record_key));
   }
