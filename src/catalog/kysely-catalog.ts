@@ -605,8 +605,8 @@ class KyselyCatalogWriter implements CatalogWriter {
    * Adds per-file deltas to their partitions' totals in one upsert (bounds widened unless told to keep them).
    * Rows go in key order, as every writer's do, so concurrent writers lock partition rows in the same order.
    */
-  private async adjustPartitions(deltas: readonly PartitionDelta[], widenBounds: boolean): Promise<void> {
-    const byPartition = new Map<string, PartitionDelta>();
+  private async adjustPartitions(deltas: readonly PartitionRow[], widenBounds: boolean): Promise<void> {
+    const byPartition = new Map<string, PartitionRow>();
     for (const d of deltas) {
       const key = `${d.dataset}\u0000${d.partition}`;
       const sum = byPartition.get(key);
@@ -679,16 +679,6 @@ class KyselyCatalogWriter implements CatalogWriter {
       .where('partition', '=', partition)
       .execute();
   }
-}
-
-interface PartitionDelta {
-  dataset: string;
-  partition: string;
-  rows: number;
-  files: number;
-  bytes: number;
-  minTime: number;
-  maxTime: number;
 }
 
 /** Code-unit order of keys. Writers touch shared rows in this order, so concurrent writers never deadlock. */
