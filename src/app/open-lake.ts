@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/catalog.js';
-import { openSqliteCatalog } from '../catalog/sqlite/open-sqlite-catalog.js';
 import { type ConfigFlags, type ResolvedConfig, resolveConfig } from '../config/resolved-config.js';
 import { ChatlakeError } from '../core/errors.js';
 import { LocalDay } from '../core/local-day.js';
@@ -11,6 +10,7 @@ import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { wechatAdapter } from '../platforms/wechat/wechat-adapter.js';
 import { CursorCodec } from '../query/cursor-codec.js';
 import { QueryService } from '../query/query-service.js';
+import { openCatalog } from './open-catalog.js';
 
 /** Everything a command needs, wired once: the composition root. */
 export interface Lake {
@@ -30,7 +30,7 @@ const ADAPTERS: readonly PlatformAdapter[] = [wechatAdapter];
 
 export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
   const config = 'catalogPath' in flags ? flags : resolveConfig(flags);
-  const catalog = await openSqliteCatalog(config.catalogPath);
+  const catalog = await openCatalog(config);
   let duck: Promise<DuckDBConnection> | null = null;
   let writer: Promise<LakeWriter> | null = null;
   let query: Promise<QueryService> | null = null;

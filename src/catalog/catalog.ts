@@ -6,6 +6,8 @@ import type { ServiceCatalog, ServiceWriter } from './service-catalog.js';
 /** The catalog port: everything chatlake keeps besides the Parquet files. One interface, one backend per folder. */
 export interface Catalog extends ServiceCatalog {
   readonly backend: string;
+  /** Brings the schema to the newest version (opening does this unless told not to). */
+  migrate(): Promise<MigrationReport>;
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
   write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T>;
 
@@ -61,6 +63,13 @@ export interface CatalogWriter extends ServiceWriter {
   /** The version of this field set, recording a new version if it was never seen. */
   schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number>;
   addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void>;
+}
+
+export interface MigrationReport {
+  /** The migrations this call applied, in order. */
+  ran: string[];
+  /** Every migration the database has now. */
+  applied: string[];
 }
 
 export interface DataFileFilter {

@@ -7,10 +7,10 @@ import type {
   Checkpoint,
   ContactRow,
   ConversationRow,
-  DataFileFilter,
   DataFileRow,
   KeyClaim,
   LineageRow,
+  MigrationReport,
   NewDataFile,
   NewQualityMetric,
   NewQuarantine,
@@ -26,6 +26,7 @@ import type {
 } from './catalog.js';
 import type { DialectTraits } from './dialect-traits.js';
 import { KyselyServiceReader, KyselyServiceWriter } from './kysely-service-catalog.js';
+import { migrateCatalog } from './migrate-catalog.js';
 import type { CatalogSchema } from './schema.js';
 
 type Db = Kysely<CatalogSchema>;
@@ -45,6 +46,10 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
 
   get backend(): string {
     return this.traits.name;
+  }
+
+  migrate(): Promise<MigrationReport> {
+    return migrateCatalog(this.db, this.traits);
   }
 
   write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T> {
@@ -319,42 +324,54 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
 class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
   async claimKeys(dataset: Dataset, platform: string, keys: readonly KeyClaim[]): Promise<Set<string>> {
     // Inserting in key order keeps the index's B-tree pages hot: ~2x faster than arrival order.
-    const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const ordered = [...keys].sort((a, b) => compareKeys(a.key, b.key));
     const rows = await bulkInsert<{ record_key: string }>(
       this.db,
       this.traits,
       'record_keys',
-      ['dataset', 'platform', 'record_key', 'partition'],
-      ordered.map((k) => [dataset, platform, k.key, k.partition]),
+      [
+        ['record_key', 'text'],
+        ['partition', 'text'],
+      ],
+      ordered.map((k) => [k.key, k.partition]),
       'on conflict do nothing returning record_key',
+      [
+        ['dataset', 'text', dataset],
+        ['platform', 'text', platform],
+      ],
     );
     return new Set(rows.map((r) => r.record_key));
   }
 
   async addDataFiles(files: readonly NewDataFile[], taskId: number | null): Promise<number[]> {
-    const ids: number[] = [];
+    const ids = new Map<string, number>();
     const createdAt = now();
-    for (const f of files) {
-      const r = await this.db
+    for (let i = 0; i < files.length; i += 500) {
+      const rows = await this.db
         .insertInto('data_files')
-        .values({
-          dataset: f.dataset,
-          partition: f.partition,
-          path: f.path,
-          rows: f.rows,
-          bytes: f.bytes,
-          min_time: f.minTime,
-          max_time: f.maxTime,
-          schema_version: f.schemaVersion,
-          task_id: taskId,
-          created_at: createdAt,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(num(r.id));
-      await this.adjustPartition(f.dataset, f.partition, f.rows, 1, f.bytes, f.minTime, f.maxTime);
+        .values(
+          files.slice(i, i + 500).map((f) => ({
+            dataset: f.dataset,
+            partition: f.partition,
+            path: f.path,
+            rows: f.rows,
+            bytes: f.bytes,
+            min_time: f.minTime,
+            max_time: f.maxTime,
+            schema_version: f.schemaVersion,
+            task_id: taskId,
+            created_at: createdAt,
+          })),
+        )
+        .returning(['id', 'path'])
+        .execute();
+      for (const r of rows) ids.set(r.path, num(r.id));
     }
-    return ids;
+    await this.adjustPartitions(
+      files.map((f) => ({ ...f, files: 1 })),
+      true,
+    );
+    return files.map((f) => ids.get(f.path)!);
   }
 
   async removeDataFiles(ids: readonly number[]): Promise<DataFileRow[]> {
@@ -363,8 +380,10 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       toDataFile,
     );
     await this.db.deleteFrom('data_files').where('id', 'in', ids).execute();
-    for (const f of rows)
-      await this.adjustPartition(f.dataset, f.partition, -f.rows, -1, -f.bytes, null, null);
+    await this.adjustPartitions(
+      rows.map((f) => ({ ...f, rows: -f.rows, files: -1, bytes: -f.bytes })),
+      false,
+    );
     const touched = new Set(rows.map((f) => `${f.dataset}\u0000${f.partition}`));
     for (const key of touched) {
       const [dataset, partition] = key.split('\u0000') as [string, string];
@@ -378,7 +397,12 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       this.db,
       this.traits,
       'lineage',
-      ['data_file_id', 'source_id', 'start_offset', 'end_offset'],
+      [
+        ['data_file_id', 'integer'],
+        ['source_id', 'integer'],
+        ['start_offset', 'bigint'],
+        ['end_offset', 'bigint'],
+      ],
       rows.map((r) => [r.dataFileId, r.sourceId, r.startOffset, r.endOffset]),
     );
   }
@@ -411,11 +435,15 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
 
   async touchConversations(rows: readonly ConversationRow[]): Promise<void> {
     const { least, greatest } = this.traits;
-    for (let i = 0; i < rows.length; i += 500) {
+    // Key order: concurrent writers then lock the rows they share in the same order (no deadlock).
+    const ordered = [...rows].sort((a, b) =>
+      compareKeys(`${a.platform}\u0000${a.conversationId}`, `${b.platform}\u0000${b.conversationId}`),
+    );
+    for (let i = 0; i < ordered.length; i += 500) {
       await this.db
         .insertInto('conversations')
         .values(
-          rows.slice(i, i + 500).map((r) => ({
+          ordered.slice(i, i + 500).map((r) => ({
             platform: r.platform,
             conversation_id: r.conversationId,
             is_group: r.isGroup ? 1 : 0,
@@ -436,7 +464,10 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
   }
 
   async upsertContacts(rows: readonly ContactRow[]): Promise<void> {
-    for (const r of rows) {
+    const ordered = [...rows].sort((a, b) =>
+      compareKeys(`${a.platform}\u0000${a.contactId}`, `${b.platform}\u0000${b.contactId}`),
+    );
+    for (const r of ordered) {
       const values = {
         account_id: r.accountId,
         contact_type: r.contactType,
@@ -467,7 +498,12 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       this.db,
       this.traits,
       'revocations',
-      ['platform', 'message_id', 'revoke_id', 'revoked_at'],
+      [
+        ['platform', 'text'],
+        ['message_id', 'text'],
+        ['revoke_id', 'text'],
+        ['revoked_at', 'bigint'],
+      ],
       rows.map((r) => [r.platform, r.messageId, r.revokeId, r.revokedAt]),
       'on conflict do nothing',
     );
@@ -479,7 +515,16 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       this.db,
       this.traits,
       'quarantine',
-      ['source', 'line', 'byte_offset', 'reason', 'raw', 'status', 'task_id', 'created_at'],
+      [
+        ['source', 'text'],
+        ['line', 'bigint'],
+        ['byte_offset', 'bigint'],
+        ['reason', 'text'],
+        ['raw', this.traits.blobType],
+        ['status', 'text'],
+        ['task_id', 'integer'],
+        ['created_at', 'bigint'],
+      ],
       rows.map((r) => [r.source, r.line, r.byteOffset, r.reason, r.raw, 'open', taskId, createdAt]),
     );
   }
@@ -494,24 +539,36 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
   }
 
   async schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number> {
-    const found = await this.db
-      .selectFrom('schema_versions')
-      .select('version')
-      .where('dataset', '=', dataset)
-      .where('field_set', '=', fieldSet)
-      .executeTakeFirst();
-    if (found) return num(found.version);
-    const last = await this.db
-      .selectFrom('schema_versions')
-      .select((eb) => eb.fn.max('version').as('v'))
-      .where('dataset', '=', dataset)
-      .executeTakeFirst();
-    const version = num(last?.v ?? 0) + 1;
-    await this.db
-      .insertInto('schema_versions')
-      .values({ dataset, version, field_set: fieldSet, columns, first_seen_at: now() })
-      .execute();
-    return version;
+    // Concurrent writers (other processes on a server database) may take the next number first: the insert
+    // then does nothing, and the next round sees their row (a new statement sees what they committed).
+    for (;;) {
+      const found = await this.db
+        .selectFrom('schema_versions')
+        .select('version')
+        .where('dataset', '=', dataset)
+        .where('field_set', '=', fieldSet)
+        .executeTakeFirst();
+      if (found) return num(found.version);
+      const inserted = await this.db
+        .insertInto('schema_versions')
+        .columns(['dataset', 'version', 'field_set', 'columns', 'first_seen_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('schema_versions')
+            .select([
+              eb.val(dataset).as('dataset'),
+              sql<number>`coalesce(max(version), 0) + 1`.as('version'),
+              eb.val(fieldSet).as('field_set'),
+              eb.val(columns).as('columns'),
+              sql<number>`cast(${now()} as bigint)`.as('first_seen_at'),
+            ])
+            .where('dataset', '=', dataset),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .returning('version')
+        .executeTakeFirst();
+      if (inserted) return num(inserted.version);
+    }
   }
 
   async addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void> {
@@ -520,7 +577,15 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       this.db,
       this.traits,
       'quality_metrics',
-      ['task_id', 'dataset', 'metric', 'numerator', 'denominator', 'value', 'created_at'],
+      [
+        ['task_id', 'integer'],
+        ['dataset', 'text'],
+        ['metric', 'text'],
+        ['numerator', 'bigint'],
+        ['denominator', 'bigint'],
+        ['value', 'double precision'],
+        ['created_at', 'bigint'],
+      ],
       rows.map((r) => [
         r.taskId,
         r.dataset,
@@ -533,35 +598,56 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
     );
   }
 
-  private async adjustPartition(
-    dataset: string,
-    partition: string,
-    rows: number,
-    files: number,
-    bytes: number,
-    minTime: number | null,
-    maxTime: number | null,
-  ): Promise<void> {
+  /**
+   * Adds per-file deltas to their partitions' totals in one upsert (bounds widened unless told to keep them).
+   * Rows go in key order, as every writer's do, so concurrent writers lock partition rows in the same order.
+   */
+  private async adjustPartitions(deltas: readonly PartitionRow[], widenBounds: boolean): Promise<void> {
+    const byPartition = new Map<string, PartitionRow>();
+    for (const d of deltas) {
+      const key = `${d.dataset}\u0000${d.partition}`;
+      const sum = byPartition.get(key);
+      if (!sum) byPartition.set(key, { ...d });
+      else {
+        sum.rows += d.rows;
+        sum.files += d.files;
+        sum.bytes += d.bytes;
+        sum.minTime = Math.min(sum.minTime, d.minTime);
+        sum.maxTime = Math.max(sum.maxTime, d.maxTime);
+      }
+    }
+    if (byPartition.size === 0) return;
     const { least, greatest } = this.traits;
-    await this.db
-      .insertInto('partitions')
-      .values({ dataset, partition, rows, files, bytes, min_time: minTime ?? 0, max_time: maxTime ?? 0 })
-      .onConflict((oc) =>
-        oc.columns(['dataset', 'partition']).doUpdateSet({
-          rows: sql`partitions.rows + excluded.rows`,
-          files: sql`partitions.files + excluded.files`,
-          bytes: sql`partitions.bytes + excluded.bytes`,
-          min_time:
-            minTime === null
-              ? sql`partitions.min_time`
-              : sql`${sql.raw(least)}(partitions.min_time, excluded.min_time)`,
-          max_time:
-            maxTime === null
-              ? sql`partitions.max_time`
-              : sql`${sql.raw(greatest)}(partitions.max_time, excluded.max_time)`,
-        }),
-      )
-      .execute();
+    const rows = [...byPartition.entries()]
+      .sort((a, b) => compareKeys(a[0], b[0]))
+      .map(([, d]) => ({
+        dataset: d.dataset,
+        partition: d.partition,
+        rows: d.rows,
+        files: d.files,
+        bytes: d.bytes,
+        min_time: d.minTime,
+        max_time: d.maxTime,
+      }));
+    for (let i = 0; i < rows.length; i += 1000) {
+      await this.db
+        .insertInto('partitions')
+        .values(rows.slice(i, i + 1000))
+        .onConflict((oc) =>
+          oc.columns(['dataset', 'partition']).doUpdateSet({
+            rows: sql`partitions.rows + excluded.rows`,
+            files: sql`partitions.files + excluded.files`,
+            bytes: sql`partitions.bytes + excluded.bytes`,
+            min_time: widenBounds
+              ? sql`${sql.raw(least)}(partitions.min_time, excluded.min_time)`
+              : sql`partitions.min_time`,
+            max_time: widenBounds
+              ? sql`${sql.raw(greatest)}(partitions.max_time, excluded.max_time)`
+              : sql`partitions.max_time`,
+          }),
+        )
+        .execute();
+    }
   }
 
   private async recomputePartitionBounds(dataset: string, partition: string): Promise<void> {
@@ -590,6 +676,11 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       .where('partition', '=', partition)
       .execute();
   }
+}
+
+/** Code-unit order of keys. Writers touch shared rows in this order, so concurrent writers never deadlock. */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toDataFile(r: Selectable<CatalogSchema['data_files']>): DataFileRow {

@@ -200,15 +200,15 @@ export class KyselyServiceWriter implements ServiceWriter {
       this.traits,
       'hot_records',
       [
-        'dataset',
-        'platform',
-        'record_key',
-        'partition',
-        'time',
-        'conversation_id',
-        'record',
-        'bytes',
-        'accepted_at',
+        ['dataset', 'text'],
+        ['platform', 'text'],
+        ['record_key', 'text'],
+        ['partition', 'text'],
+        ['time', 'bigint'],
+        ['conversation_id', 'text'],
+        ['record', 'text'],
+        ['bytes', 'integer'],
+        ['accepted_at', 'bigint'],
       ],
       rows.map((r) => [
         r.dataset,
@@ -409,6 +409,9 @@ export class KyselyServiceWriter implements ServiceWriter {
   }
 
   async appendAudit(e: NewAuditEntry): Promise<AuditRow> {
+    // One appender at a time, or two writers could both extend the same head and fork the chain.
+    const lock = this.traits.lockTable('audit_log');
+    if (lock) await sql.raw(lock).execute(this.db);
     const last = await this.db
       .selectFrom('audit_log')
       .select('hash')

@@ -3,6 +3,7 @@ import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
 import { getCommand } from './get-command.js';
 import { ingestCommand } from './ingest-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { quarantineCommand } from './quarantine-command.js';
 import { queryCommand } from './query-command.js';
 import { serveCommand } from './serve-command.js';
@@ -17,6 +18,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('A store and data lake for chat messages: exactly-once ingest into day-partitioned Parquet.')
     .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)')
     .option('--tz <zone>', 'time zone of partitions and dates (env CHATLAKE_TZ, default UTC)')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL catalog, postgres://user:password@host/db (env CHATLAKE_DATABASE_URL; default: SQLite in the data directory)',
+    )
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -30,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     validateCommand,
     quarantineCommand,
     compactCommand,
+    migrateCommand,
     serveCommand,
     tokenCommand,
   ])

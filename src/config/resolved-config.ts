@@ -6,6 +6,8 @@ import { assertTimeZone } from '../core/local-day.js';
 export interface ResolvedConfig {
   readonly dataDir: string;
   readonly catalogPath: string;
+  /** A postgres:// URL: the catalog lives in PostgreSQL instead of the SQLite file at catalogPath. */
+  readonly databaseUrl: string | null;
   readonly lakeDir: string;
   readonly timeZone: string;
   /** Input bytes gathered into one batch (one set of Parquet files, one catalog commit). */
@@ -18,6 +20,7 @@ export interface ConfigFlags {
   dataDir?: string;
   tz?: string;
   batchBytes?: number;
+  databaseUrl?: string;
 }
 
 const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
@@ -34,15 +37,27 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
       'use an IANA name such as UTC or Asia/Shanghai',
     );
   }
+  const databaseUrl = databaseUrlFrom(flags.databaseUrl, env.CHATLAKE_DATABASE_URL);
   const batchBytes = flags.batchBytes ?? numberFrom(env.CHATLAKE_BATCH_BYTES, 'CHATLAKE_BATCH_BYTES');
   return Object.freeze({
     dataDir,
     catalogPath: resolve(dataDir, 'catalog.sqlite'),
+    databaseUrl,
     lakeDir: resolve(dataDir, 'lake'),
     timeZone,
     batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
     duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '384MB',
   });
+}
+
+function databaseUrlFrom(flag: string | undefined, env: string | undefined): string | null {
+  const url = flag || env || null;
+  if (url === null || /^postgres(ql)?:\/\//i.test(url)) return url;
+  throw new ChatlakeError(
+    'config',
+    `${flag ? '--database-url' : 'CHATLAKE_DATABASE_URL'} must be a postgres:// or postgresql:// URL`,
+    'e.g. postgres://user:password@host:5432/chatlake; leave it unset for the SQLite catalog in the data directory',
+  );
 }
 
 function numberFrom(text: string | undefined, name: string): number | undefined {

@@ -157,7 +157,9 @@ export class MessageService {
   }
 
   /** The original and every edit, oldest first. */
-  async history(msg: PublicId): Promise<{ version: number; text: string | null; at: string; actor: string | null }[]> {
+  async history(
+    msg: PublicId,
+  ): Promise<{ version: number; text: string | null; at: string; actor: string | null }[]> {
     const current = await this.get(msg, true);
     const [row] = await (await this.lake.query()).get([msg.id], msg.platform);
     const original = apiMessage(row!);

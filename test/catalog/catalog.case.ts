@@ -75,6 +75,118 @@ export function catalogConformance(
     );
 
     it(
+      'claims each key exactly once when two writes claim overlapping keys at the same time',
+      withCatalog(async (c) => {
+        const claims = (from: number, to: number) =>
+          Array.from({ length: to - from }, (_, i) => ({
+            key: `k${String(from + i).padStart(6, '0')}`,
+            partition: '2026-01-01',
+          }));
+        const conversation = {
+          platform: 'wechat',
+          conversationId: 'r@chatroom',
+          isGroup: true,
+          firstAt: 1,
+          lastAt: 2,
+        };
+        const commit = (from: number, to: number, path: string) =>
+          c.write(async (tx) => {
+            const fresh = await tx.claimKeys('messages', 'wechat', claims(from, to));
+            await tx.addDataFiles([file('2026-01-01', fresh.size, path)], null);
+            await tx.touchConversations([{ ...conversation, messageCount: fresh.size }]);
+            return fresh;
+          });
+        const [a, b] = await Promise.all([
+          commit(0, 15_000, 'a.parquet'),
+          commit(5_000, 20_000, 'b.parquet'),
+        ]);
+        expect(a.size + b.size).toBe(20_000);
+        expect(new Set([...a, ...b]).size).toBe(20_000);
+        expect(await c.keyCount('messages')).toBe(20_000);
+        const [part] = await c.partitions('messages');
+        expect([part?.rows, part?.files]).toEqual([20_000, 2]);
+        expect((await c.conversations())[0]?.messageCount).toBe(20_000);
+      }),
+    );
+
+    it(
+      'lets concurrent writes update the same conversations, contacts and partitions, listed in any order',
+      withCatalog(async (c) => {
+        const writers = 6;
+        const rooms = Array.from({ length: 300 }, (_, i) => `room${i}@chatroom`);
+        const days = Array.from({ length: 20 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}`);
+        const people = Array.from({ length: 50 }, (_, i) => `wxid_${i}`);
+        await Promise.all(
+          Array.from({ length: writers }, (_, w) =>
+            c.write(async (tx) => {
+              await tx.addDataFiles(
+                shuffled(days, w).map((d) => file(d, 1, `messages/${d}-${w}.parquet`)),
+                null,
+              );
+              await tx.touchConversations(
+                shuffled(rooms, w).map((conversationId) => ({
+                  platform: 'wechat',
+                  conversationId,
+                  isGroup: true,
+                  firstAt: w,
+                  lastAt: w,
+                  messageCount: 1,
+                })),
+              );
+              await tx.upsertContacts(
+                shuffled(people, w).map((contactId) => ({
+                  platform: 'wechat',
+                  contactId,
+                  accountId: null,
+                  contactType: 'user',
+                  alias: null,
+                  nickname: `n${w}`,
+                  remark: null,
+                  memberCount: null,
+                  deleted: false,
+                  observedAt: w,
+                })),
+              );
+            }),
+          ),
+        );
+        const conversations = await c.conversations();
+        expect(conversations.length).toBe(rooms.length);
+        for (const conv of conversations)
+          expect([conv.messageCount, conv.firstAt, conv.lastAt]).toEqual([writers, 0, writers - 1]);
+        const partitions = await c.partitions('messages');
+        expect(partitions.map((p) => [p.partition, p.rows, p.files])).toEqual(
+          days.map((d) => [d, writers, writers]),
+        );
+        const contacts = await c.contacts();
+        expect(contacts.map((x) => x.nickname)).toEqual(people.map(() => `n${writers - 1}`));
+      }),
+    );
+
+    it(
+      'numbers new field sets distinctly when two writes record them at the same time',
+      withCatalog(async (c) => {
+        const arrived = meeting(2);
+        const record = (fieldSet: string) =>
+          c.write(async (tx) => {
+            await tx.claimKeys('messages', 'wechat', [{ key: fieldSet, partition: '2026-01-01' }]);
+            await arrived(); // both transactions are open (where the backend lets two be) before either numbers
+            return tx.schemaVersion('messages', fieldSet, '[]');
+          });
+        const [x, y] = await Promise.all([record('["a"]'), record('["b"]')]);
+        expect([x, y].sort()).toEqual([1, 2]);
+        const versions = await c.schemaVersions('messages');
+        expect(versions.map((v) => [v.fieldSet, v.version])).toEqual(
+          expect.arrayContaining([
+            ['["a"]', x],
+            ['["b"]', y],
+          ]),
+        );
+        expect(versions.length).toBe(2);
+      }),
+    );
+
+    it(
       'rolls back everything a failed transaction wrote',
       withCatalog(async (c) => {
         await expect(
@@ -273,4 +385,32 @@ export function catalogConformance(
       }),
     );
   });
+}
+
+/** A seeded shuffle: each writer lists the same rows in its own order. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed * 2654435761 + 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Resolves once n callers have arrived, or after a short wait: a backend that runs one write at a time (SQLite)
+ * never lets the second caller arrive while the first waits.
+ */
+function meeting(n: number, waitMs = 200): () => Promise<void> {
+  let count = 0;
+  let release: () => void = () => {};
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => {
+    if (++count >= n) release();
+    return Promise.race([all, new Promise<void>((resolve) => setTimeout(resolve, waitMs))]);
+  };
 }

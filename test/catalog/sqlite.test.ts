@@ -1,11 +1,13 @@
 import { join } from 'node:path';
+import type { OpenCatalogOptions } from '../../src/catalog/open-catalog-options.js';
 import { openSqliteCatalog } from '../../src/catalog/sqlite/open-sqlite-catalog.js';
 import { tempDir } from '../support/temp-dir.js';
 import { catalogConformance } from './catalog.case.js';
+import { migrationConformance } from './migrations.case.js';
 
-catalogConformance('sqlite', async () => {
+async function openFresh(options?: OpenCatalogOptions) {
   const dir = tempDir();
-  const catalog = await openSqliteCatalog(join(dir.path, 'catalog.sqlite'));
+  const catalog = await openSqliteCatalog(join(dir.path, 'catalog.sqlite'), options);
   return {
     catalog,
     dispose: async () => {
@@ -13,4 +15,7 @@ catalogConformance('sqlite', async () => {
       dir.remove();
     },
   };
-});
+}
+
+catalogConformance('sqlite', () => openFresh());
+migrationConformance('sqlite', openFresh);

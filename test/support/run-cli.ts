@@ -14,10 +14,11 @@ export interface CliResult {
 export function startCli(
   args: readonly string[],
   input?: string | Buffer,
+  env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -35,6 +36,10 @@ export function startCli(
   return { child, done };
 }
 
-export function runCli(args: readonly string[], input?: string | Buffer): Promise<CliResult> {
-  return startCli(args, input).done;
+export function runCli(
+  args: readonly string[],
+  input?: string | Buffer,
+  env?: NodeJS.ProcessEnv,
+): Promise<CliResult> {
+  return startCli(args, input, env).done;
 }

@@ -121,9 +121,9 @@ async function up(db: Kysely<unknown>, t: DialectTraits): Promise<void> {
     .execute();
   await db.schema
     .createTable('record_keys')
-    .addColumn('dataset', 'text', (c) => c.notNull())
-    .addColumn('platform', 'text', (c) => c.notNull())
-    .addColumn('record_key', 'text', (c) => c.notNull())
+    .addColumn('dataset', 'text', (c) => t.bytewiseText(c).notNull())
+    .addColumn('platform', 'text', (c) => t.bytewiseText(c).notNull())
+    .addColumn('record_key', 'text', (c) => t.bytewiseText(c).notNull())
     .addColumn('partition', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('record_keys_pk', ['dataset', 'platform', 'record_key'])
     .modifyEnd(sql.raw(t.clusteredKeySuffix))

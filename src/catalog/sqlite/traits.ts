@@ -8,6 +8,9 @@ export const sqliteTraits: DialectTraits = {
   maxParams: 32_766,
   least: 'min',
   greatest: 'max',
+  bulkRows: 'values',
+  bytewiseText: (c) => c, // SQLite's default collation (BINARY) already is
   placeholder: () => '?',
+  lockTable: () => null,
   beginWrite: 'begin immediate',
 };
