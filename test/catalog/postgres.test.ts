@@ -6,6 +6,7 @@ import { ChatlakeError } from '../../src/core/errors.js';
 import { postgresDatabase } from '../support/postgres-database.js';
 import { catalogConformance } from './catalog.case.js';
 import { migrationConformance } from './migrations.case.js';
+import { serviceCatalogConformance } from './service-catalog.case.js';
 
 async function openFresh(options?: OpenCatalogOptions) {
   const database = await postgresDatabase();
@@ -21,6 +22,7 @@ async function openFresh(options?: OpenCatalogOptions) {
 
 catalogConformance('postgres', () => openFresh());
 migrationConformance('postgres', openFresh);
+serviceCatalogConformance('postgres', () => openFresh());
 
 describe('opening the PostgreSQL catalog', () => {
   it('says how to fix an unreachable server, without the password', async () => {

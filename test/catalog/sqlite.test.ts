@@ -4,6 +4,7 @@ import { openSqliteCatalog } from '../../src/catalog/sqlite/open-sqlite-catalog.
 import { tempDir } from '../support/temp-dir.js';
 import { catalogConformance } from './catalog.case.js';
 import { migrationConformance } from './migrations.case.js';
+import { serviceCatalogConformance } from './service-catalog.case.js';
 
 async function openFresh(options?: OpenCatalogOptions) {
   const dir = tempDir();
@@ -19,3 +20,4 @@ async function openFresh(options?: OpenCatalogOptions) {
 
 catalogConformance('sqlite', () => openFresh());
 migrationConformance('sqlite', openFresh);
+serviceCatalogConformance('sqlite', () => openFresh());

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import type { NewHotRecord } from '../../src/catalog/service-catalog.js';
+import { verifyAuditChain } from '../../src/service/audit-chain.js';
+
+/** The service half of the catalog (hot tier, idempotency, audit, conversations): the same on every backend. */
+export function serviceCatalogConformance(
+  name: string,
+  open: () => Promise<{ catalog: Catalog; dispose(): Promise<void> }>,
+) {
+  const withCatalog = (fn: (c: Catalog) => Promise<void>) => async () => {
+    const { catalog, dispose } = await open();
+    try {
+      await fn(catalog);
+    } finally {
+      await dispose();
+    }
+  };
+  const hot = (key: string, time: number, conversationId = 'room'): NewHotRecord => ({
+    dataset: 'messages',
+    platform: 'wechat',
+    recordKey: key,
+    partition: '2026-01-23',
+    time,
+    conversationId,
+    record: JSON.stringify({ messageId: key, raw: '{}' }),
+    acceptedAt: 1000 + time,
+  });
+
+  describe(`service catalog conformance: ${name}`, () => {
+    it(
+      'hands hot rows to the lake: one transaction registers the file and removes exactly those rows, once',
+      withCatalog(async (c) => {
+        await c.write((tx) => tx.addHotRecords([hot('a', 1), hot('b', 2), hot('c', 3)]));
+        const rows = await c.hotRecords({ order: 'id', limit: 2 });
+        expect(rows.map((r) => r.recordKey)).toEqual(['a', 'b']);
+        await c.write(async (tx) => {
+          await tx.addDataFiles(
+            [
+              {
+                dataset: 'messages',
+                partition: '2026-01-23',
+                path: 'messages/x.parquet',
+                rows: 2,
+                bytes: 10,
+                minTime: 1,
+                maxTime: 2,
+                schemaVersion: 1,
+              },
+            ],
+            null,
+          );
+          expect(await tx.removeHotRecords(rows.map((r) => r.id))).toBe(2);
+        });
+        // A second compactor holding the same rows finds them gone: its transaction must not commit.
+        const again = await c
+          .write(async (tx) => {
+            await tx.addDataFiles(
+              [
+                {
+                  dataset: 'messages',
+                  partition: '2026-01-23',
+                  path: 'messages/y.parquet',
+                  rows: 2,
+                  bytes: 10,
+                  minTime: 1,
+                  maxTime: 2,
+                  schemaVersion: 1,
+                },
+              ],
+              null,
+            );
+            const removed = await tx.removeHotRecords(rows.map((r) => r.id));
+            if (removed !== rows.length) throw new Error('taken');
+          })
+          .catch((e: Error) => e.message);
+        expect(again).toBe('taken');
+        expect((await c.dataFiles()).map((f) => f.path)).toEqual(['messages/x.parquet']);
+        expect((await c.hotRecords({})).map((r) => r.recordKey)).toEqual(['c']);
+        expect(await c.hotSummary()).toMatchObject({ rows: 1, oldestAcceptedAt: 1003 });
+      }),
+    );
+
+    it(
+      'pages hot rows by (time, key) keyset in both directions, equal times included, each row once',
+      withCatalog(async (c) => {
+        const keys = Array.from({ length: 23 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+        await c.write((tx) => tx.addHotRecords(keys.map((k, i) => hot(k, Math.floor(i / 4)))));
+        await c.write((tx) => tx.addHotRecords([hot('other', 5, 'elsewhere')]));
+        const seen: string[] = [];
+        let before: { time: number; key: string } | undefined;
+        for (;;) {
+          const page = await c.hotRecords({
+            platform: 'wechat',
+            conversationId: 'room',
+            order: 'time-desc',
+            limit: 5,
+            before,
+          });
+          if (page.length === 0) break;
+          seen.push(...page.map((r) => r.recordKey));
+          const last = page.at(-1)!;
+          before = { time: last.time, key: last.recordKey };
+        }
+        expect(seen).toEqual([...keys].reverse());
+        const after = await c.hotRecords({
+          conversationId: 'room',
+          order: 'time-asc',
+          after: { time: 2, key: 'k09' },
+          limit: 3,
+        });
+        expect(after.map((r) => r.recordKey)).toEqual(['k10', 'k11', 'k12']);
+        expect((await c.hotRecords({ keys: ['k03', 'nope'] })).map((r) => r.recordKey)).toEqual(['k03']);
+      }),
+    );
+
+    it(
+      'idempotency keys: of two racing claims exactly one wins; the loser sees the pending entry, then the response',
+      withCatalog(async (c) => {
+        const claims = await Promise.all(
+          [0, 1, 2].map(() => c.write((tx) => tx.claimIdempotency('token:1', 'key-1', 'h1', 5000))),
+        );
+        expect(claims.filter((x) => x === null)).toHaveLength(1);
+        for (const x of claims.filter((x) => x !== null))
+          expect(x).toMatchObject({ status: 'pending', requestHash: 'h1' });
+        await c.write((tx) => tx.completeIdempotency('token:1', 'key-1', 201, '{"id":"m1"}'));
+        expect(await c.idempotencyEntry('token:1', 'key-1')).toMatchObject({
+          status: 'done',
+          responseStatus: 201,
+        });
+        expect(await c.write((tx) => tx.claimIdempotency('token:2', 'key-1', 'h2', 5000))).toBeNull();
+        expect(await c.write((tx) => tx.purgeIdempotency(6000))).toBe(2);
+      }),
+    );
+
+    it(
+      'audit chain: concurrent appends still form one unbroken chain',
+      withCatalog(async (c) => {
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            c.write((tx) =>
+              tx.appendAudit({ at: i, actor: `a${i}`, action: 'test', target: `t${i}`, detail: { i } }),
+            ),
+          ),
+        );
+        const log = await c.auditLog();
+        expect(log).toHaveLength(12);
+        expect(verifyAuditChain(log)).toMatchObject({ ok: true, entries: 12 });
+        expect(verifyAuditChain(log.filter((e) => e.id !== log[5]!.id))).toMatchObject({
+          ok: false,
+          problem: { id: log[6]!.id },
+        });
+      }),
+    );
+
+    it(
+      'conversations with metadata, participants, message changes and acks',
+      withCatalog(async (c) => {
+        const created = await c.write((tx) =>
+          tx.createConversation({
+            platform: 'chatlake',
+            conversationId: 'c1',
+            isGroup: true,
+            metadata: '{"a":1}',
+            createdAt: 10,
+          }),
+        );
+        expect(created).toBe(true);
+        expect(
+          await c.write((tx) =>
+            tx.createConversation({
+              platform: 'chatlake',
+              conversationId: 'c1',
+              isGroup: false,
+              metadata: '{}',
+              createdAt: 11,
+            }),
+          ),
+        ).toBe(false);
+        await c.write((tx) =>
+          tx.touchConversations([
+            {
+              platform: 'chatlake',
+              conversationId: 'c1',
+              isGroup: true,
+              firstAt: 20,
+              lastAt: 30,
+              messageCount: 2,
+            },
+          ]),
+        );
+        expect(await c.conversation('chatlake', 'c1')).toMatchObject({
+          isGroup: true,
+          metadata: '{"a":1}',
+          messageCount: 2,
+          lastAt: 30,
+          createdAt: 10,
+        });
+        await c.write((tx) =>
+          tx.createConversation({
+            platform: 'chatlake',
+            conversationId: 'c2',
+            isGroup: false,
+            metadata: '{}',
+            createdAt: 40,
+          }),
+        );
+        const first = await c.listConversations({ limit: 1 });
+        expect(first.map((x) => x.conversationId)).toEqual(['c2']);
+        const next = await c.listConversations({
+          limit: 5,
+          before: { lastAt: 40, platform: 'chatlake', conversationId: 'c2' },
+        });
+        expect(next.map((x) => x.conversationId)).toEqual(['c1']);
+        await c.write((tx) =>
+          tx.upsertParticipants([
+            { platform: 'chatlake', conversationId: 'c1', participantId: 'bob', role: 'member', joinedAt: 1 },
+            { platform: 'chatlake', conversationId: 'c1', participantId: 'amy', role: 'owner', joinedAt: 1 },
+          ]),
+        );
+        expect(await c.write((tx) => tx.removeParticipant('chatlake', 'c1', 'bob'))).toBe(true);
+        expect((await c.participants('chatlake', 'c1')).map((p) => p.participantId)).toEqual(['amy']);
+        const versions = await Promise.all(
+          ['x', 'y'].map((text) =>
+            c.write((tx) =>
+              tx.addMessageChange({
+                platform: 'chatlake',
+                messageId: 'm1',
+                change: 'edit',
+                text,
+                actor: null,
+                at: 5,
+              }),
+            ),
+          ),
+        );
+        expect(versions.sort()).toEqual([1, 2]);
+        await c.write((tx) =>
+          tx.ackMessage({
+            platform: 'chatlake',
+            messageId: 'm1',
+            participantId: 'amy',
+            deliveredAt: 7,
+            readAt: null,
+          }),
+        );
+        await c.write((tx) =>
+          tx.ackMessage({
+            platform: 'chatlake',
+            messageId: 'm1',
+            participantId: 'amy',
+            deliveredAt: 9,
+            readAt: 9,
+          }),
+        );
+        expect(await c.messageAcks('chatlake', 'm1')).toEqual([
+          { platform: 'chatlake', messageId: 'm1', participantId: 'amy', deliveredAt: 7, readAt: 9 },
+        ]);
+      }),
+    );
+  });
+}
