@@ -359,7 +359,11 @@ describe('service API', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['token.create', 'token.revoke', 'conversation.create', 'message.delete']),
     );
-    const db = (service.context.lake.catalog as unknown as { db: import('kysely').Kysely<any> }).db;
+    const db = (
+      service.context.lake.catalog as unknown as {
+        db: import('kysely').Kysely<import('../../src/catalog/schema.js').CatalogSchema>;
+      }
+    ).db;
     await db.updateTable('audit_log').set({ target: 'tampered' }).where('id', '=', 3).execute();
     const broken = await call('GET', '/api/v1/audit/verify', { token: admin });
     expect(broken.body).toMatchObject({ ok: false, problem: { id: 3 } });
@@ -373,6 +377,7 @@ describe('service API', () => {
   });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 function safeJson(text: string): any {
   try {
     return JSON.parse(text);
