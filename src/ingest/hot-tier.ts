@@ -61,6 +61,8 @@ export class HotTier {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
+        // Let every request already read from the sockets reach the queue first: they share this commit.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const outcomes = await this.commit(batch.map((w) => w.item));
