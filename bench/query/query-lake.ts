@@ -81,7 +81,10 @@ export const roomId = (r: number) => `${4_800_000_000 + r * 7919}@chatroom`;
 const roomIdSql = (r: string) => `(4800000000 + ${r} * 7919)::VARCHAR || '@chatroom'`;
 /** msg_id of message i: a bijection (the same shape as bench/data's msgIdOf). */
 export const messageIdOf = (i: number) =>
-  String(7_000_000_000_000_000_000n + ((BigInt(i) * 386_936_224_736_473_129n + 218_503_113_970_652_211n) % 10n ** 18n));
+  String(
+    7_000_000_000_000_000_000n +
+      ((BigInt(i) * 386_936_224_736_473_129n + 218_503_113_970_652_211n) % 10n ** 18n),
+  );
 const messageIdSql = (i: string) =>
   `(7000000000000000000::HUGEINT + ((${i}::HUGEINT * 386936224736473129 + 218503113970652211) % 1000000000000000000))::VARCHAR`;
 

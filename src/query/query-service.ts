@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
@@ -16,6 +16,11 @@ const SHAPE: Record<Dataset, { time: string; id: string }> = {
   contacts: { time: 'observed_at', id: 'record_key' },
   events: { time: 'observed_at', id: 'record_key' },
 };
+
+interface Plan {
+  sql: string;
+  params: (string | number)[];
+}
 
 export interface Page {
   rows: QueryRow[];
@@ -40,8 +45,24 @@ export class QueryService {
 
   /** Every matching row, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
-    const plan = await this.plan(q);
-    if (!plan) return;
+    const files = await this.files(q);
+    if (q.limit === undefined) {
+      if (files.length > 0) yield* this.stream(await this.statement(q, files));
+      return;
+    }
+    // A limited read walks time-disjoint groups of files in the query's order (1, 2, 4, … at a time) and
+    // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
+    let left = Math.max(0, Math.floor(q.limit));
+    for (const group of growing(timeDisjointRuns(files, q.order === 'desc'))) {
+      if (left === 0) return;
+      for await (const batch of this.stream(await this.statement({ ...q, limit: left }, group))) {
+        left -= batch.length;
+        yield batch;
+      }
+    }
+  }
+
+  private async *stream(plan: Plan): AsyncGenerator<QueryRow[]> {
     const result = await this.duck.stream(plan.sql, plan.params);
     for await (const batch of result.yieldRowObjectJs()) yield batch as QueryRow[];
   }
@@ -93,17 +114,29 @@ export class QueryService {
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
-  private async plan(q: MessageQuery): Promise<{ sql: string; params: (string | number)[] } | null> {
+  private async plan(q: MessageQuery): Promise<Plan | null> {
+    const files = await this.files(q);
+    return files.length === 0 ? null : this.statement(q, files);
+  }
+
+  /** The registered files that can hold matching rows: partitions in range, pruned by time and by the cursor. */
+  private async files(q: MessageQuery): Promise<DataFileRow[]> {
     const dataset = q.dataset ?? 'messages';
-    const { time, id } = SHAPE[dataset];
     const fromDay = q.from === undefined ? undefined : this.zone.dayOf(q.from);
     const toDay = q.to === undefined ? undefined : this.zone.dayOf(q.to - 1);
-    const files = (
-      await this.catalog.dataFiles({ dataset, fromPartition: fromDay, toPartition: toDay })
-    ).filter(
-      (f) => (q.from === undefined || f.maxTime >= q.from) && (q.to === undefined || f.minTime < q.to),
+    const desc = q.order === 'desc';
+    const after = q.cursor ? this.cursors.decode(q.cursor, queryDigest(q)).after[0] : undefined;
+    return (await this.catalog.dataFiles({ dataset, fromPartition: fromDay, toPartition: toDay })).filter(
+      (f) =>
+        (q.from === undefined || f.maxTime >= q.from) &&
+        (q.to === undefined || f.minTime < q.to) &&
+        (after === undefined || (desc ? f.minTime <= after : f.maxTime >= after)),
     );
-    if (files.length === 0) return null;
+  }
+
+  private async statement(q: MessageQuery, files: readonly DataFileRow[]): Promise<Plan> {
+    const dataset = q.dataset ?? 'messages';
+    const { time, id } = SHAPE[dataset];
     const params: (string | number)[] = [];
     const bind = (v: string | number) => `$${params.push(v)}`;
     const where: string[] = [];
@@ -124,18 +157,28 @@ export class QueryService {
       where.push(`(m.${time} ${cmp} ${ts} OR (m.${time} = ${ts} AND m.${id} ${cmp} ${bind(after)}))`);
     }
     const columns = selectColumns(dataset, q.columns);
-    let from = `read_parquet([${files.map((f) => sqlString(join(this.lakeDir, f.path))).join(', ')}], union_by_name = true) m`;
-    if (dataset === 'messages' && columns.includes('revoked')) {
-      await this.loadRevocations();
-      from += ' LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
-    }
-    const select = columns
-      .map((c) => (c === 'revoked' ? 'r.message_id IS NOT NULL AS revoked' : `m."${c}"`))
-      .join(', ');
+    const scan = `read_parquet([${files.map((f) => sqlString(join(this.lakeDir, f.path))).join(', ')}], union_by_name = true) m`;
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
     const order = `ORDER BY m.${time} ${desc ? 'DESC' : 'ASC'}, m.${id} ${desc ? 'DESC' : 'ASC'}`;
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    const sql = `SELECT ${select} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${limit}`;
-    return { sql, params };
+    const select = (c: string) => (c === 'revoked' ? 'r.message_id IS NOT NULL AS revoked' : `m."${c}"`);
+    if (dataset !== 'messages' || !columns.includes('revoked')) {
+      return {
+        sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan}${filter} ${order}${limit}`,
+        params,
+      };
+    }
+    await this.loadRevocations();
+    const revokedJoin = 'LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
+    if (!limit)
+      return {
+        sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan} ${revokedJoin}${filter} ${order}`,
+        params,
+      };
+    // Limited: join the revocations to the page only, so DuckDB's top-N reads just the sort columns first.
+    const inner = [...new Set([...columns.filter((c) => c !== 'revoked'), time, id, 'platform'])];
+    const page = `(SELECT ${inner.map((c) => `m."${c}"`).join(', ')} FROM ${scan}${filter} ${order}${limit}) m`;
+    return { sql: `SELECT ${columns.map(select).join(', ')} FROM ${page} ${revokedJoin} ${order}`, params };
   }
 
   /** Revocations live in the catalog; queries join them from a DuckDB temp table loaded once per process. */
@@ -156,6 +199,25 @@ export class QueryService {
     }
     this.revocationsLoaded = true;
   }
+}
+
+/** Groups files into runs in the query's order such that every row of a run comes strictly before (after,
+ * for desc) every row of the next: files whose time ranges overlap or touch share a run. */
+function timeDisjointRuns(files: readonly DataFileRow[], desc: boolean): DataFileRow[][] {
+  const sorted = [...files].sort((a, b) => (desc ? b.maxTime - a.maxTime : a.minTime - b.minTime));
+  const runs: DataFileRow[][] = [];
+  let edge = desc ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (const f of sorted) {
+    if (desc ? f.maxTime < edge : f.minTime > edge) runs.push([f]);
+    else runs.at(-1)!.push(f);
+    edge = desc ? Math.min(edge, f.minTime) : Math.max(edge, f.maxTime);
+  }
+  return runs;
+}
+
+/** Consecutive runs, 1, 2, 4, … at a time, each group flattened. */
+function* growing<T>(runs: readonly T[][]): Generator<T[]> {
+  for (let i = 0, n = 1; i < runs.length; i += n, n *= 2) yield runs.slice(i, i + n).flat();
 }
 
 function typeFilter(type: string, bind: (v: string) => string): string {
