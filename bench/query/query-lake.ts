@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openLake } from '../../src/app/open-lake.js';
+import { type Lake, openLake } from '../../src/app/open-lake.js';
 import type { ConversationRow, NewDataFile } from '../../src/catalog/catalog.js';
 import { sqlString } from '../../src/lake/duckdb-engine.js';
 import { MESSAGE_COLUMNS, schemaText } from '../../src/lake/lake-columns.js';
@@ -152,6 +152,7 @@ function daySql(spec: QueryLakeSpec, d: number): string {
 interface BuiltMarker {
   spec: QueryLakeSpec;
   files: number;
+  revocations: number;
   seconds: number;
   validated?: { ok: boolean; problems: number; seconds: number };
 }
@@ -214,12 +215,42 @@ export async function buildQueryLake(dataDir: string, spec: QueryLakeSpec): Prom
         `query lake: ${files}/${spec.days} days (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
       );
     }
-    const marker: BuiltMarker = { spec, files, seconds: +((performance.now() - started) / 1000).toFixed(1) };
+    const revocations = await revokeSome(lake);
+    const marker: BuiltMarker = {
+      spec,
+      files,
+      revocations,
+      seconds: +((performance.now() - started) / 1000).toFixed(1),
+    };
     saveMarker(dataDir, marker);
     return marker;
   } finally {
     await lake.close();
   }
+}
+
+/** Marks 0.5 % of the messages (chosen by hash of the id) as revoked, as a revoke record would. */
+export async function revokeSome(lake: Lake): Promise<number> {
+  const files = await lake.catalog.dataFiles({ dataset: 'messages' });
+  const list = files.map((f) => sqlString(join(lake.config.lakeDir, f.path))).join(', ');
+  const rows = (
+    await (
+      await lake.duck()
+    ).runAndReadAll(
+      `SELECT message_id, epoch_ms(sent_at) + 60000 AS at FROM read_parquet([${list}]) WHERE hash(message_id) % 200 = 0`,
+    )
+  ).getRowObjectsJS();
+  await lake.catalog.write((tx) =>
+    tx.addRevocations(
+      rows.map((r) => ({
+        platform: 'wechat',
+        messageId: String(r.message_id),
+        revokeId: `revoke-${r.message_id}`,
+        revokedAt: Number(r.at),
+      })),
+    ),
+  );
+  return rows.length;
 }
 
 async function writeDay(

@@ -53,7 +53,8 @@ export class QueryService {
     // A limited read walks time-disjoint groups of files in the query's order (1, 2, 4, … at a time) and
     // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
     let left = Math.max(0, Math.floor(q.limit));
-    for (const group of growing(timeDisjointRuns(files, q.order === 'desc'))) {
+    // After a cursor the first run is mostly read already (it ends the previous page): start with two.
+    for (const group of growing(timeDisjointRuns(files, q.order === 'desc'), q.cursor ? 2 : 1)) {
       if (left === 0) return;
       for await (const batch of this.stream(await this.statement({ ...q, limit: left }, group))) {
         left -= batch.length;
@@ -215,9 +216,9 @@ function timeDisjointRuns(files: readonly DataFileRow[], desc: boolean): DataFil
   return runs;
 }
 
-/** Consecutive runs, 1, 2, 4, … at a time, each group flattened. */
-function* growing<T>(runs: readonly T[][]): Generator<T[]> {
-  for (let i = 0, n = 1; i < runs.length; i += n, n *= 2) yield runs.slice(i, i + n).flat();
+/** Consecutive runs, `first`, then twice as many each time, each group flattened. */
+function* growing<T>(runs: readonly T[][], first: number): Generator<T[]> {
+  for (let i = 0, n = first; i < runs.length; i += n, n *= 2) yield runs.slice(i, i + n).flat();
 }
 
 function typeFilter(type: string, bind: (v: string) => string): string {
