@@ -62,17 +62,18 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
       return writer;
     },
     query() {
-      query ??= Promise.all([lake.duck(), lake.writer()]).then(
-        ([d, w]) =>
-          new QueryService(
-            d,
-            w,
-            catalog,
-            config.lakeDir,
-            lake.localDay,
-            CursorCodec.forDataDir(config.dataDir),
-          ),
-      );
+      query ??= lake
+        .duck()
+        .then(
+          (d) =>
+            new QueryService(
+              d,
+              catalog,
+              config.lakeDir,
+              lake.localDay,
+              CursorCodec.forDataDir(config.dataDir),
+            ),
+        );
       return query;
     },
     async close() {

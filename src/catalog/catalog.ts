@@ -25,6 +25,8 @@ export interface Catalog extends ServiceCatalog {
   conversations(): Promise<ConversationRow[]>;
   contacts(): Promise<ContactRow[]>;
   revocations(platform?: string): Promise<RevocationRow[]>;
+  /** How many revocations there are (they are only ever added: a cheap change signal). */
+  revocationCount(): Promise<number>;
   keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>>;
   /** How many identities a dataset has recorded (all platforms). */
   keyCount(dataset: Dataset): Promise<number>;

@@ -216,6 +216,14 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
     }));
   }
 
+  async revocationCount(): Promise<number> {
+    const r = await this.db
+      .selectFrom('revocations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    return num(r?.n ?? 0);
+  }
+
   async keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const chunk = this.traits.maxParams - 2;

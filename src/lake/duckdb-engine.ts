@@ -16,6 +16,21 @@ export async function openDuckDB(opts: {
   });
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
+  instances.set(connection, instance);
+  return connection;
+}
+
+const instances = new WeakMap<DuckDBConnection, DuckDBInstance>();
+
+/**
+ * Another connection to the same database: a DuckDB connection runs one query at a time, so concurrent
+ * readers (HTTP requests) each take their own. Temp tables belong to the connection that made them.
+ */
+export async function siblingConnection(of: DuckDBConnection): Promise<DuckDBConnection> {
+  const instance = instances.get(of);
+  if (!instance) throw new Error('not a connection made by openDuckDB');
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
   return connection;
 }
 

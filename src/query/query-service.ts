@@ -7,9 +7,9 @@ import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
 import { MESSAGE_KINDS } from '../core/message.js';
-import { sqlString } from '../lake/duckdb-engine.js';
+import { siblingConnection, sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
-import type { LakeWriter } from '../lake/lake-writer.js';
+import { LakeWriter } from '../lake/lake-writer.js';
 import type { CursorCodec } from './cursor-codec.js';
 import type { MessageQuery, QueryRow } from './message-query.js';
 
@@ -18,6 +18,14 @@ const SHAPE: Record<Dataset, { time: string; id: string }> = {
   contacts: { time: 'observed_at', id: 'record_key' },
   events: { time: 'observed_at', id: 'record_key' },
 };
+
+interface Plan {
+  sql: string;
+  params: (string | number)[];
+}
+
+/** Where rows come from: a registered Parquet file, or the hot tier's matching rows in a temp table. */
+type Source = { minTime: number; maxTime: number } & ({ path: string } | { table: string });
 
 export interface Page {
   rows: QueryRow[];
@@ -30,12 +38,11 @@ export interface Page {
  * lets DuckDB push projection and filters into the Parquet scan, and streams results in batches.
  */
 export class QueryService {
-  private revocationsLoaded = false;
+  private revocationsVersion = -1;
   private hotTables = 0;
 
   constructor(
     private readonly duck: DuckDBConnection,
-    private readonly writer: LakeWriter,
     private readonly catalog: Catalog,
     private readonly lakeDir: string,
     private readonly zone: LocalDay,
@@ -47,16 +54,38 @@ export class QueryService {
     return this.cursors;
   }
 
-  /** Every matching row, in batches, in constant memory. */
+  /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
-    const plan = await this.plan(q);
-    if (!plan) return;
+    const duck = await siblingConnection(this.duck);
     try {
-      const result = await this.duck.stream(plan.sql, plan.params);
-      for await (const batch of result.yieldRowObjectJs()) yield batch as QueryRow[];
+      const sources = await this.sources(duck, q);
+      if (q.limit === undefined) {
+        if (sources.length > 0) yield* this.stream(duck, await this.statement(duck, q, sources));
+        return;
+      }
+      // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
+      // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
+      let left = Math.max(0, Math.floor(q.limit));
+      // After a cursor the first run is mostly read already (it ends the previous page): start with two.
+      const first = q.cursor || q.keyset ? 2 : 1;
+      for (const group of growing(timeDisjointRuns(sources, q.order === 'desc'), first)) {
+        if (left === 0) return;
+        for await (const batch of this.stream(
+          duck,
+          await this.statement(duck, { ...q, limit: left }, group),
+        )) {
+          left -= batch.length;
+          yield batch;
+        }
+      }
     } finally {
-      await plan.dispose();
+      duck.closeSync();
     }
+  }
+
+  private async *stream(duck: DuckDBConnection, plan: Plan): AsyncGenerator<QueryRow[]> {
+    const result = await duck.stream(plan.sql, plan.params);
+    for await (const batch of result.yieldRowObjectJs()) yield batch as QueryRow[];
   }
 
   /** One page of at most `limit` rows (default 50) and the cursor of the next. */
@@ -79,16 +108,18 @@ export class QueryService {
 
   /** Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). */
   async exportParquet(q: MessageQuery, path: string): Promise<number> {
-    const plan = await this.plan(q);
-    if (!plan) throw new ChatlakeError('not_found', 'no rows match; nothing written');
+    const duck = await siblingConnection(this.duck);
     try {
-      const reader = await this.duck.runAndReadAll(
+      const sources = await this.sources(duck, q);
+      if (sources.length === 0) throw new ChatlakeError('not_found', 'no rows match; nothing written');
+      const plan = await this.statement(duck, q, sources);
+      const reader = await duck.runAndReadAll(
         `COPY (${plan.sql}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`,
         plan.params,
       );
       return Number(reader.getRows()[0]?.[0] ?? 0);
     } finally {
-      await plan.dispose();
+      duck.closeSync();
     }
   }
 
@@ -101,72 +132,91 @@ export class QueryService {
       ...new Set((await this.catalog.keyPartitions('messages', platform, [...ids])).values()),
     ];
     const files = await this.catalog.dataFiles({ dataset: 'messages', partitions });
-    const hot = await this.hotTable('messages', { dataset: 'messages', platform, keys: ids });
-    const source = this.source(files, hot);
-    if (!source) return [];
+    const duck = await siblingConnection(this.duck);
     try {
-      await this.loadRevocations();
+      const hot = await this.hotSource(duck, 'messages', { dataset: 'messages', platform, keys: ids });
+      const sources: Source[] = [...files, ...(hot ? [hot] : [])];
+      if (sources.length === 0) return [];
+      await this.loadRevocations(duck);
       const sql =
-        `SELECT m.*, r.message_id IS NOT NULL AS revoked FROM ${source} m ` +
+        `SELECT m.*, r.message_id IS NOT NULL AS revoked FROM ${this.scan(sources)} ` +
         `LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id ` +
         `WHERE m.platform = $1 AND m.message_id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})`;
-      const reader = await this.duck.runAndReadAll(sql, [platform, ...ids]);
+      const reader = await duck.runAndReadAll(sql, [platform, ...ids]);
       const found = new Map(reader.getRowObjectsJS().map((r) => [String(r.message_id), r as QueryRow]));
       return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
     } finally {
-      await this.dropHotTable(hot);
+      duck.closeSync();
     }
   }
 
-  /** The rows to scan: the listed files and the hot table, as one relation (null when there is neither). */
-  private source(files: readonly { path: string }[], hot: string | null): string | null {
-    const parquet =
-      files.length === 0
-        ? null
-        : `read_parquet([${files.map((f) => sqlString(join(this.lakeDir, f.path))).join(', ')}], union_by_name = true)`;
-    if (parquet && hot) return `(SELECT * FROM ${parquet} UNION ALL BY NAME SELECT * FROM ${hot})`;
-    return parquet ?? hot;
-  }
-
-  /** Loads the hot-tier records matching the filter into a temp table (null when there are none). */
-  private async hotTable(dataset: Dataset, filter: HotFilter): Promise<string | null> {
-    const rows = await this.catalog.hotRecords(filter);
-    if (rows.length === 0) return null;
-    const table = `hot_${dataset}_${++this.hotTables}`;
-    await this.writer.loadTable(
-      dataset,
-      rows.map((r) => JSON.parse(r.record) as { raw: string }),
-      table,
-    );
-    return table;
-  }
-
-  private async dropHotTable(table: string | null): Promise<void> {
-    if (table) await this.duck.run(`DROP TABLE IF EXISTS ${table}`);
-  }
-
-  private async plan(
-    q: MessageQuery,
-  ): Promise<{ sql: string; params: (string | number)[]; dispose(): Promise<void> } | null> {
+  /** The registered files and hot rows that can hold matching rows: partitions in range, pruned by time and cursor. */
+  private async sources(duck: DuckDBConnection, q: MessageQuery): Promise<Source[]> {
     const dataset = q.dataset ?? 'messages';
-    const { time, id } = SHAPE[dataset];
     const fromDay = q.from === undefined ? undefined : this.zone.dayOf(q.from);
     const toDay = q.to === undefined ? undefined : this.zone.dayOf(q.to - 1);
+    const desc = q.order === 'desc';
+    const after = this.keyset(q)?.[0];
     const files = (
       await this.catalog.dataFiles({ dataset, fromPartition: fromDay, toPartition: toDay })
     ).filter(
-      (f) => (q.from === undefined || f.maxTime >= q.from) && (q.to === undefined || f.minTime < q.to),
+      (f) =>
+        (q.from === undefined || f.maxTime >= q.from) &&
+        (q.to === undefined || f.minTime < q.to) &&
+        (after === undefined || (desc ? f.minTime <= after : f.maxTime >= after)),
     );
-    const hot = await this.hotTable(dataset, {
+    const hot = await this.hotSource(duck, dataset, {
       dataset,
       platform: q.platform,
       conversationId: dataset === 'messages' ? q.conversation : undefined,
       fromTime: q.from,
       toTime: q.to === undefined ? undefined : q.to - 1,
     });
-    const source = this.source(files, hot);
-    if (!source) return null;
-    const dispose = () => this.dropHotTable(hot);
+    return hot ? [...files, hot] : files;
+  }
+
+  /** Loads the hot-tier records matching the filter into a temp table of this connection (null when none). */
+  private async hotSource(
+    duck: DuckDBConnection,
+    dataset: Dataset,
+    filter: HotFilter,
+  ): Promise<Source | null> {
+    const rows = await this.catalog.hotRecords(filter);
+    if (rows.length === 0) return null;
+    const table = `hot_${dataset}_${++this.hotTables}`;
+    await new LakeWriter(duck, this.lakeDir).loadTable(
+      dataset,
+      rows.map((r) => JSON.parse(r.record) as { raw: string }),
+      table,
+    );
+    const times = rows.map((r) => r.time);
+    return { table, minTime: Math.min(...times), maxTime: Math.max(...times) };
+  }
+
+  /** One relation over the sources: the listed Parquet files and the hot table, by column name. */
+  private scan(sources: readonly Source[]): string {
+    const paths = sources.flatMap((s) => ('path' in s ? [sqlString(join(this.lakeDir, s.path))] : []));
+    const tables = sources.flatMap((s) => ('table' in s ? [s.table] : []));
+    const parts = [
+      ...(paths.length ? [`SELECT * FROM read_parquet([${paths.join(', ')}], union_by_name = true)`] : []),
+      ...tables.map((t) => `SELECT * FROM ${t}`),
+    ];
+    return parts.length === 1 && paths.length === 1
+      ? `read_parquet([${paths.join(', ')}], union_by_name = true) m`
+      : `(${parts.join(' UNION ALL BY NAME ')}) m`;
+  }
+
+  private keyset(q: MessageQuery): [number, string] | undefined {
+    return q.keyset ?? (q.cursor ? this.cursors.decode(q.cursor, queryDigest(q)).after : undefined);
+  }
+
+  private async statement(
+    duck: DuckDBConnection,
+    q: MessageQuery,
+    sources: readonly Source[],
+  ): Promise<Plan> {
+    const dataset = q.dataset ?? 'messages';
+    const { time, id } = SHAPE[dataset];
     const params: (string | number)[] = [];
     const bind = (v: string | number) => `$${params.push(v)}`;
     const where: string[] = [];
@@ -180,7 +230,7 @@ export class QueryService {
       if (q.text) where.push(`contains(lower(m.text), lower(${bind(q.text)}))`);
     } else if (q.type && dataset === 'events') where.push(`m.event_type = ${bind(q.type)}`);
     const desc = q.order === 'desc';
-    const keyset = q.keyset ?? (q.cursor ? this.cursors.decode(q.cursor, queryDigest(q)).after : null);
+    const keyset = this.keyset(q);
     if (keyset) {
       const [t, after] = keyset;
       const cmp = desc ? '<' : '>';
@@ -188,27 +238,41 @@ export class QueryService {
       where.push(`(m.${time} ${cmp} ${ts} OR (m.${time} = ${ts} AND m.${id} ${cmp} ${bind(after)}))`);
     }
     const columns = selectColumns(dataset, q.columns);
-    let from = `${source} m`;
-    if (dataset === 'messages' && columns.includes('revoked')) {
-      await this.loadRevocations();
-      from += ' LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
-    }
-    const select = columns
-      .map((c) => (c === 'revoked' ? 'r.message_id IS NOT NULL AS revoked' : `m."${c}"`))
-      .join(', ');
+    const scan = this.scan(sources);
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
     const order = `ORDER BY m.${time} ${desc ? 'DESC' : 'ASC'}, m.${id} ${desc ? 'DESC' : 'ASC'}`;
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    const sql = `SELECT ${select} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${limit}`;
-    return { sql, params, dispose };
+    const select = (c: string) => (c === 'revoked' ? 'r.message_id IS NOT NULL AS revoked' : `m."${c}"`);
+    if (dataset !== 'messages' || !columns.includes('revoked')) {
+      return {
+        sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan}${filter} ${order}${limit}`,
+        params,
+      };
+    }
+    await this.loadRevocations(duck);
+    const revokedJoin = 'LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
+    if (!limit)
+      return {
+        sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan} ${revokedJoin}${filter} ${order}`,
+        params,
+      };
+    // Limited: join the revocations to the page only, so DuckDB's top-N reads just the sort columns first.
+    const inner = [...new Set([...columns.filter((c) => c !== 'revoked'), time, id, 'platform'])];
+    const page = `(SELECT ${inner.map((c) => `m."${c}"`).join(', ')} FROM ${scan}${filter} ${order}${limit}) m`;
+    return { sql: `SELECT ${columns.map(select).join(', ')} FROM ${page} ${revokedJoin} ${order}`, params };
   }
 
-  /** Revocations live in the catalog; queries join them from a DuckDB temp table loaded once per process. */
-  private async loadRevocations(): Promise<void> {
-    if (this.revocationsLoaded) return;
+  /**
+   * Revocations live in the catalog; queries join them from a table of the shared in-memory database,
+   * reloaded when the catalog holds a different number of them (they are only ever added).
+   */
+  private async loadRevocations(duck: DuckDBConnection): Promise<void> {
+    const version = await this.catalog.revocationCount();
+    if (version === this.revocationsVersion) return;
     const rows = await this.catalog.revocations();
-    await this.duck.run('CREATE OR REPLACE TEMP TABLE revocations (platform VARCHAR, message_id VARCHAR)');
+    await duck.run('CREATE OR REPLACE TABLE revocations_next (platform VARCHAR, message_id VARCHAR)');
     if (rows.length > 0) {
-      const appender = await this.duck.createAppender('revocations', 'main', 'temp');
+      const appender = await duck.createAppender('revocations_next');
       for (let i = 0; i < rows.length; i += 2048) {
         const part = rows.slice(i, i + 2048);
         const chunk = DuckDBDataChunk.create([VARCHAR, VARCHAR], part.length);
@@ -218,8 +282,31 @@ export class QueryService {
       appender.flushSync();
       appender.closeSync();
     }
-    this.revocationsLoaded = true;
+    await duck.run('CREATE OR REPLACE TABLE revocations AS SELECT * FROM revocations_next');
+    this.revocationsVersion = version;
   }
+}
+
+/** Groups sources into runs in the query's order such that every row of a run comes strictly before (after,
+ * for desc) every row of the next: sources whose time ranges overlap or touch share a run. */
+function timeDisjointRuns<S extends { minTime: number; maxTime: number }>(
+  files: readonly S[],
+  desc: boolean,
+): S[][] {
+  const sorted = [...files].sort((a, b) => (desc ? b.maxTime - a.maxTime : a.minTime - b.minTime));
+  const runs: S[][] = [];
+  let edge = desc ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (const f of sorted) {
+    if (desc ? f.maxTime < edge : f.minTime > edge) runs.push([f]);
+    else runs.at(-1)!.push(f);
+    edge = desc ? Math.min(edge, f.minTime) : Math.max(edge, f.maxTime);
+  }
+  return runs;
+}
+
+/** Consecutive runs, `first`, then twice as many each time, each group flattened. */
+function* growing<T>(runs: readonly T[][], first: number): Generator<T[]> {
+  for (let i = 0, n = first; i < runs.length; i += n, n *= 2) yield runs.slice(i, i + n).flat();
 }
 
 function typeFilter(type: string, bind: (v: string) => string): string {

@@ -8,10 +8,6 @@ import type { QueryRow } from '../query/message-query.js';
 import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
 import { formatId, type PublicId } from './public-id.js';
 
-const DAY = 86_400_000;
-/** Newest-first pages look at the latest days first and widen only when a window has too few rows. */
-const WINDOWS = [2 * DAY, 14 * DAY, 90 * DAY, Number.POSITIVE_INFINITY];
-
 export interface ListQuery {
   limit: number;
   cursor?: string;
@@ -85,24 +81,20 @@ export class MessageService {
     const keyset = q.cursor ? codec.decode(q.cursor, digest).after : undefined;
     const upper = Math.min(keyset ? keyset[0] + 1 : c.lastAt + 1, q.before ?? Number.POSITIVE_INFINITY);
     const lower = Math.max(q.after === undefined ? c.firstAt : q.after + 1, c.firstAt);
-    let rows: QueryRow[] = [];
-    for (const width of WINDOWS) {
-      const from = Math.max(lower, upper - width);
-      rows = [];
-      for await (const batch of query.rows({
-        dataset: 'messages',
-        platform: conv.platform,
-        conversation: conv.id,
-        from,
-        to: upper,
-        order: 'desc',
-        limit: q.limit + 1,
-        keyset,
-        columns: VIEW_COLUMNS,
-      }))
-        rows.push(...batch);
-      if (rows.length > q.limit || from <= lower) break;
-    }
+    // The query service reads the newest files first and stops at the limit: a page touches a day or two.
+    const rows: QueryRow[] = [];
+    for await (const batch of query.rows({
+      dataset: 'messages',
+      platform: conv.platform,
+      conversation: conv.id,
+      from: lower,
+      to: upper,
+      order: 'desc',
+      limit: q.limit + 1,
+      keyset,
+      columns: VIEW_COLUMNS,
+    }))
+      rows.push(...batch);
     const more = rows.length > q.limit;
     if (more) rows.length = q.limit;
     const last = rows.at(-1);

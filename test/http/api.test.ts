@@ -293,6 +293,18 @@ describe('service API', () => {
     expect(bad.body.error.code).toBe('invalid_argument');
   });
 
+  it('answers concurrent page reads, each on its own DuckDB connection', async () => {
+    const urls = [
+      '/api/v1/conversations/chatlake:team/messages?limit=2',
+      '/api/v1/conversations/wechat:wxid_alice/messages',
+    ];
+    const replies = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => call('GET', urls[i % 2]!, { token: reader })),
+    );
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+    expect(new Set(replies.filter((_, i) => i % 2 === 1).map((r) => JSON.stringify(r.body))).size).toBe(1);
+  });
+
   it('attachments: content-addressed, checksummed, size and type limited', async () => {
     const bytes = Buffer.from('a picture, honestly');
     const up = await service.app.inject({

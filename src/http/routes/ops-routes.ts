@@ -15,7 +15,11 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Prom
     const hot = await ctx.lake.catalog.hotSummary();
     ctx.metrics.set('chatlake_hot_rows', 'Rows in the hot tier (not yet in Parquet)', hot.rows);
     ctx.metrics.set('chatlake_hot_bytes', 'Bytes of records in the hot tier', hot.bytes);
-    ctx.metrics.set('chatlake_hot_commits', 'Hot-tier transactions committed (group commits) since start', ctx.hot.counters.commits);
+    ctx.metrics.set(
+      'chatlake_hot_commits',
+      'Hot-tier transactions committed (group commits) since start',
+      ctx.hot.counters.commits,
+    );
     return reply.header('content-type', 'text/plain; version=0.0.4').send(ctx.metrics.render());
   });
   app.get('/openapi.json', { config: { scope: 'read' }, schema: { tags } }, async () => app.swagger());
