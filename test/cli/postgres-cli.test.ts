@@ -24,17 +24,17 @@ describe('chatlake on a PostgreSQL catalog (CHATLAKE_DATABASE_URL / --database-u
     dir.remove();
   });
 
-  it('migrate runs 001 on an empty database, then nothing', async () => {
+  it('migrate runs every migration on an empty database, then nothing', async () => {
     const first = await runCli(['migrate', '--json', '--database-url', database.url]);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
       backend: 'postgres',
-      ran: ['001-initial'],
-      applied: ['001-initial'],
+      ran: ['001-initial', '002-service'],
+      applied: ['001-initial', '002-service'],
     });
     const again = await runCli(['migrate', '--database-url', database.url]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/postgres catalog already at the newest schema \(001-initial\)/);
+    expect(again.stdout).toMatch(/postgres catalog already at the newest schema \(002-service\)/);
   });
 
   it('ingests a WeChat log with exact counts, and the catalog rows are in PostgreSQL', async () => {
