@@ -1,15 +1,19 @@
 // The HTTP benchmark (issue 4): `chatlake serve` in its own process on loopback, loaded with autocannon from
 // this one, against baselines measured in the same run. Bounded: every phase has a fixed duration or count.
 //   node bin/run-ts.js bench/http/run.ts [--duration 10] [--connections 50] [--lake-messages 1000000]
-//     [--hot 5000] [--read-connections 1,10] [--samples 20] [--cases webhook,read,visibility] [--cpu-prof]
+//     [--hot 5000] [--read-connections 1,10] [--samples 20] [--cases webhook,read,visibility]
+//     [--backends sqlite,postgres] [--cpu-prof]
 // 1. webhook: single-message POSTs (distinct msg_ids, generated bodies) vs a no-op Fastify POST route,
-//    then the stored messages are counted against the acknowledged ones (exactly once).
+//    then the stored messages are counted against the acknowledged ones (exactly once). Once per catalog
+//    backend: SQLite in the data directory, and PostgreSQL (a server this script starts and removes).
 // 2. read: GET /api/v1/conversations/<id>/messages?limit=50 on ≥ 1 M messages (lake + hot) vs GET /health.
 // 3. visibility: a webhook POST acknowledged → returned by the messages endpoint, median of `samples`.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openLake } from '../../src/index.js';
+import { openLake } from '../../src/app/open-lake.js';
+import { SqlSession } from '../../src/query/sql-session.js';
+import { createDatabase, startPostgresServer } from '../../test/support/postgres-server.js';
 import { BodySource, conversationOf, webhookBodies } from './bodies.js';
 import { type LoadResult, load, ms } from './load.js';
 import { type ServerProcess, startServer } from './server-process.js';
@@ -24,6 +28,7 @@ const { values: args } = parseArgs({
     'read-connections': { type: 'string', default: '1,10' },
     samples: { type: 'string', default: '20' },
     cases: { type: 'string', default: 'webhook,read,visibility' },
+    backends: { type: 'string', default: 'sqlite,postgres' },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/out' },
   },
@@ -33,6 +38,11 @@ mkdirSync(out, { recursive: true });
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const cases = new Set(args.cases!.split(','));
+type Backend = 'sqlite' | 'postgres';
+const backends = args.backends!.split(',').map((b): Backend => {
+  if (b === 'sqlite' || b === 'postgres') return b;
+  throw new Error(`--backends: unknown catalog backend "${b}" (sqlite, postgres)`);
+});
 const profDir = join(out, 'http-prof');
 const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
 const WARMUP = 2;
@@ -49,8 +59,17 @@ const summary = (r: LoadResult) => ({
   timeouts: r.timeouts,
 });
 
-function chatlake(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  return startServer(['bin/chatlake.js', '--data-dir', dataDir, 'serve', '--port', '0'], env, nodeFlags);
+function chatlake(
+  dataDir: string,
+  env: Record<string, string> = {},
+  databaseUrl: string | null = null,
+): Promise<ServerProcess> {
+  const catalog = databaseUrl ? ['--database-url', databaseUrl] : [];
+  return startServer(
+    ['bin/chatlake.js', '--data-dir', dataDir, ...catalog, 'serve', '--port', '0'],
+    env,
+    nodeFlags,
+  );
 }
 
 function adminToken(server: ServerProcess): string {
@@ -90,26 +109,16 @@ function postWebhook(
   });
 }
 
-if (cases.has('webhook')) {
-  const pool = await webhookBodies(200_000, { startIndex: 0 });
-  log(
-    `webhook: ${pool.length} bodies, ${Math.round(pool.reduce((n, b) => n + b.length, 0) / pool.length)} B each`,
-  );
-
-  const noop = await startServer(['bin/run-ts.js', 'bench/http/noop-server.ts']);
-  let base: LoadResult;
-  try {
-    const src = new BodySource(pool, 0);
-    await postWebhook(noop.url, src, new Set(), { seconds: WARMUP, connections });
-    base = await postWebhook(noop.url, src, new Set(), { seconds: duration, connections });
-  } finally {
-    await noop.stop(5_000);
-  }
-  log(`  no-op Fastify POST: ${Math.round(base.perSecond)}/s p50 ${ms(base.p50)} ms p99 ${ms(base.p99)} ms`);
-
-  const dataDir = join(out, 'http-webhook');
+/** One backend's webhook run against the baseline: load, then the exactly-once check on what was stored. */
+async function webhookRun(
+  backend: Backend,
+  pool: readonly string[],
+  base: LoadResult,
+  databaseUrl: string | null,
+): Promise<Record<string, unknown>> {
+  const dataDir = join(out, `http-webhook-${backend}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const server = await chatlake(dataDir);
+  const server = await chatlake(dataDir, {}, databaseUrl);
   const src = new BodySource(pool, 0);
   const acked = new Set<string>();
   let ours: LoadResult;
@@ -119,7 +128,7 @@ if (cases.has('webhook')) {
     const warmAcked = acked.size;
     ours = await postWebhook(server.url, src, acked, { seconds: duration, connections });
     log(
-      `  chatlake webhook: ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms (${acked.size - warmAcked} acknowledged in the timed run)`,
+      `  chatlake webhook (${backend}): ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms, ratio ${(ours.perSecond / base.perSecond).toFixed(3)} (${acked.size - warmAcked} acknowledged in the timed run)`,
     );
   } finally {
     const t = performance.now();
@@ -128,26 +137,31 @@ if (cases.has('webhook')) {
     if (code !== 0) log(`  server exited with ${code}`);
   }
 
-  // Exactly once: every acknowledged message stored once; nothing stored that was never sent.
+  // Exactly once: every acknowledged message stored once; nothing stored that was never sent. The server
+  // moved its hot tier into Parquet at shutdown; the check reads the catalog's files of the same backend.
   const sent = new Set<string>();
   const replay = new BodySource(pool, 0);
   for (let i = 0; i < src.taken; i++) sent.add(replay.take().msgId);
-  const lake = await openLake({ dataDir });
   const stored = new Map<string, number>();
+  const lake = await openLake({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
   try {
-    for await (const r of lake.sql('SELECT message_id, count(*) AS n FROM messages GROUP BY 1'))
-      stored.set(String(r.message_id), Number(r.n));
+    const session = await SqlSession.open(lake.catalog, lake.config.lakeDir);
+    try {
+      for await (const { rows } of session.run('SELECT message_id, count(*) AS n FROM messages GROUP BY 1'))
+        for (const r of rows) stored.set(String(r.message_id), Number(r.n));
+    } finally {
+      session.close();
+    }
   } finally {
     await lake.close();
   }
+  rmSync(dataDir, { recursive: true, force: true });
   const doubled = [...stored.values()].filter((n) => n > 1).length;
   const missing = [...acked].filter((id) => !stored.has(id)).length;
   const storedNotAcked = [...stored.keys()].filter((id) => !acked.has(id));
-  results.webhook = {
-    connections,
-    seconds: ours.seconds,
+  return {
+    catalog: backend,
     chatlake: summary(ours),
-    noopFastify: summary(base),
     ratio: +(ours.perSecond / base.perSecond).toFixed(3),
     ratioMet: ours.perSecond / base.perSecond >= 0.5,
     p99Met: ours.p99 <= 10,
@@ -169,6 +183,49 @@ if (cases.has('webhook')) {
         storedNotAcked.every((id) => sent.has(id)),
     },
     shutdownSeconds: +(stopMs / 1000).toFixed(1),
+  };
+}
+
+if (cases.has('webhook')) {
+  const pool = await webhookBodies(200_000, { startIndex: 0 });
+  log(
+    `webhook: ${pool.length} bodies, ${Math.round(pool.reduce((n, b) => n + b.length, 0) / pool.length)} B each`,
+  );
+
+  const noop = await startServer(['bin/run-ts.js', 'bench/http/noop-server.ts']);
+  let base: LoadResult;
+  try {
+    const src = new BodySource(pool, 0);
+    await postWebhook(noop.url, src, new Set(), { seconds: WARMUP, connections });
+    base = await postWebhook(noop.url, src, new Set(), { seconds: duration, connections });
+  } finally {
+    await noop.stop(5_000);
+  }
+  log(`  no-op Fastify POST: ${Math.round(base.perSecond)}/s p50 ${ms(base.p50)} ms p99 ${ms(base.p99)} ms`);
+
+  const byBackend: Record<string, unknown> = {};
+  for (const backend of backends) {
+    if (backend === 'sqlite') {
+      byBackend.sqlite = await webhookRun('sqlite', pool, base, null);
+      continue;
+    }
+    // A real PostgreSQL server for this run only (the same starter as the tests and bench/catalog): default
+    // settings, fsync on, its data in a temp dir that stop() removes.
+    const t = performance.now();
+    const pg = await startPostgresServer();
+    try {
+      const database = await createDatabase(pg.url);
+      log(`  PostgreSQL started in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      byBackend.postgres = await webhookRun('postgres', pool, base, database.url);
+    } finally {
+      await pg.stop();
+    }
+  }
+  results.webhook = {
+    connections,
+    seconds: duration,
+    noopFastify: summary(base),
+    ...byBackend,
   };
 }
 
