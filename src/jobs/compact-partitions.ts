@@ -6,6 +6,7 @@ import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
 import { publishDurably } from '../lake/durable-file.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
+import { PARQUET_COPY_OPTIONS } from '../lake/lake-writer.js';
 import { newPartFileName, partitionDir, TEMP_PREFIX } from '../lake/partition-path.js';
 import { WriterLock } from '../lake/writer-lock.js';
 
@@ -70,7 +71,7 @@ async function mergeFiles(lake: Lake, files: readonly DataFileRow[], taskId: num
   const list = files.map((f) => sqlString(join(lake.config.lakeDir, f.path))).join(', ');
   await duck.run(
     `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true) ORDER BY ${LAKE_DATASETS[dataset].sortKey.join(', ')}) ` +
-      `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+      `TO ${sqlString(temp)} (${PARQUET_COPY_OPTIONS})`,
   );
   await publishDurably([{ from: temp, to: final }]);
   const merged = {

@@ -17,7 +17,12 @@ export interface StagedRow<R> {
 export type WrittenFile = DataFile;
 
 const CHUNK = 2048;
-const ROW_GROUP_SIZE = 122_880;
+/**
+ * How every lake file is written. Rows are sorted by conversation then time, so small row groups let a read
+ * of one conversation skip the others by their min/max statistics: a page of 50 from a 16k-row day file
+ * takes ~2.4x less time with 4,096-row groups than with one group (bench/http), for ~4% more bytes.
+ */
+export const PARQUET_COPY_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 4096';
 
 /**
  * Writes rows as zstd Parquet, one file per partition, sorted by the dataset's sort key (sorted here, in JS:
@@ -152,7 +157,7 @@ export class LakeWriter {
     await this.duck.run(
       `COPY (SELECT ${selectList(columns)} FROM (SELECT from_json(packed, '["VARCHAR"]') AS v, * FROM ${table} ` +
         `WHERE rowid BETWEEN ${first} AND ${last})) TO ${sqlString(temp)} ` +
-        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
+        `(${PARQUET_COPY_OPTIONS})`,
     );
     return { temp, path: `${dir}/${name}` };
   }

@@ -66,9 +66,8 @@ export class QueryService {
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
       let left = Math.max(0, Math.floor(q.limit));
-      // After a cursor the first run is mostly read already (it ends the previous page): start with two.
-      const first = q.cursor || q.keyset ? 2 : 1;
-      for (const group of growing(timeDisjointRuns(sources, q.order === 'desc'), first)) {
+      const runs = timeDisjointRuns(sources, q.order === 'desc');
+      for (const group of growing(runs, await this.firstRuns(q, runs, left))) {
         if (left === 0) return;
         for await (const batch of this.stream(
           duck,
@@ -81,6 +80,33 @@ export class QueryService {
     } finally {
       duck.closeSync();
     }
+  }
+
+  /**
+   * How many runs the first group of a limited read takes. After a cursor the first run is mostly read
+   * already (it ends the previous page): two. For one conversation, enough runs to hold the limit if its
+   * messages (the catalog's count, first and last time) are spread evenly: a quiet chat's page is one scan
+   * of the days it needs rather than 1, 2, 4 … growing scans.
+   */
+  private async firstRuns(q: MessageQuery, runs: readonly Source[][], limit: number): Promise<number> {
+    const keyset = this.keyset(q);
+    const least = keyset ? 2 : 1;
+    if ((q.dataset ?? 'messages') !== 'messages' || !q.platform || !q.conversation) return least;
+    const c = await this.catalog.conversation(q.platform, q.conversation);
+    if (!c || c.messageCount === 0) return least;
+    const perMs = c.messageCount / (c.lastAt - c.firstAt + 1);
+    const desc = q.order === 'desc';
+    let expected = 0;
+    let n = 0;
+    for (const run of runs) {
+      if (n >= least && expected >= limit * 1.5) break;
+      n++;
+      let lo = Math.max(c.firstAt, q.from ?? -Infinity, Math.min(...run.map((s) => s.minTime)));
+      let hi = Math.min(c.lastAt, (q.to ?? Infinity) - 1, Math.max(...run.map((s) => s.maxTime)));
+      if (keyset) [lo, hi] = desc ? [lo, Math.min(hi, keyset[0])] : [Math.max(lo, keyset[0]), hi];
+      expected += perMs * Math.max(0, hi - lo);
+    }
+    return n;
   }
 
   private async *stream(duck: DuckDBConnection, plan: Plan): AsyncGenerator<QueryRow[]> {
