@@ -39,7 +39,8 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
   constructor(
     db: Db,
     traits: DialectTraits,
-    private readonly onClose: () => Promise<void> = async () => {},
+    /** Resolves once the last commit is on disk, where committing does not wait for it (SQLite: WAL fsync). */
+    private readonly durable: () => Promise<void> = async () => {},
   ) {
     super(db, traits);
   }
@@ -52,8 +53,9 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
     return migrateCatalog(this.db, this.traits);
   }
 
-  write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T> {
-    return this.db.connection().execute(async (conn) => {
+  /** Runs `fn` in one write transaction; resolves once it is committed and durable. */
+  async write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T> {
+    const result = await this.db.connection().execute(async (conn) => {
       await sql.raw(this.traits.beginWrite).execute(conn);
       try {
         const result = await fn(new KyselyCatalogWriter(conn, this.traits));
@@ -67,6 +69,8 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
         throw error;
       }
     });
+    await this.durable();
+    return result;
   }
 
   async source(uri: string, kind: string, platform: string): Promise<SourceRow> {
@@ -325,7 +329,7 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
   }
 
   close(): Promise<void> {
-    return this.db.destroy().then(this.onClose);
+    return this.db.destroy();
   }
 }
 
