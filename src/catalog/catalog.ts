@@ -27,6 +27,8 @@ export interface Catalog extends ServiceCatalog {
   revocations(platform?: string): Promise<RevocationRow[]>;
   /** How many revocations there are (they are only ever added: a cheap change signal). */
   revocationCount(): Promise<number>;
+  /** Changes whenever a file of the dataset is registered or removed (newest id and count). */
+  dataFilesVersion(dataset: Dataset): Promise<string>;
   keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>>;
   /** How many identities a dataset has recorded (all platforms). */
   keyCount(dataset: Dataset): Promise<number>;

@@ -228,6 +228,15 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
     return num(r?.n ?? 0);
   }
 
+  async dataFilesVersion(dataset: Dataset): Promise<string> {
+    const r = await this.db
+      .selectFrom('data_files')
+      .select((eb) => [eb.fn.max('id').as('newest'), eb.fn.countAll().as('n')])
+      .where('dataset', '=', dataset)
+      .executeTakeFirst();
+    return `${numOrNull(r?.newest) ?? 0}:${num(r?.n ?? 0)}`;
+  }
+
   async keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const chunk = this.traits.maxParams - 2;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
-import type { Catalog } from '../catalog/catalog.js';
-import type { HotFilter } from '../catalog/service-catalog.js';
+import type { Catalog, DataFileRow } from '../catalog/catalog.js';
+import type { HotFilter, HotRecordRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
@@ -40,6 +40,12 @@ export interface Page {
 export class QueryService {
   private revocationsVersion = -1;
   private hotTables = 0;
+  /**
+   * Limited reads of one conversation (an app's pages), least recently used last, each with the version of
+   * what it was read from: reused until the lake's message files, the conversation's hot rows or the
+   * revocations change. A repeated page costs four indexed catalog lookups instead of a DuckDB scan.
+   */
+  private readonly pages = new Map<string, { version: string; rows: QueryRow[] }>();
 
   constructor(
     private readonly duck: DuckDBConnection,
@@ -56,30 +62,72 @@ export class QueryService {
 
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
+    const dataset = q.dataset ?? 'messages';
+    const { files, hot, filesVersion } = await this.snapshot(dataset, hotFilter(q), () => this.files(q));
+    const page = pageKey(q);
+    const version = page
+      ? `${filesVersion}/${hot.length}:${hot.reduce((max, r) => Math.max(max, r.id), 0)}/${await this.catalog.revocationCount()}`
+      : '';
+    const cached = page ? this.pages.get(page) : undefined;
+    if (page && cached?.version === version) {
+      this.pages.delete(page);
+      this.pages.set(page, cached);
+      yield [...cached.rows];
+      return;
+    }
     const duck = await siblingConnection(this.duck);
     try {
-      const sources = await this.sources(duck, q);
+      const hotTable = await this.hotSource(duck, dataset, hot);
+      const sources: Source[] = hotTable ? [...files, hotTable] : files;
       if (q.limit === undefined) {
         if (sources.length > 0) yield* this.stream(duck, await this.statement(duck, q, sources));
         return;
       }
+      const read: QueryRow[] = [];
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
       let left = Math.max(0, Math.floor(q.limit));
       const runs = timeDisjointRuns(sources, q.order === 'desc');
       for (const group of growing(runs, await this.firstRuns(q, runs, left))) {
-        if (left === 0) return;
+        if (left === 0) break;
         for await (const batch of this.stream(
           duck,
           await this.statement(duck, { ...q, limit: left }, group),
         )) {
           left -= batch.length;
+          if (page) read.push(...batch);
           yield batch;
         }
       }
+      if (page) this.remember(page, version, read);
     } finally {
       duck.closeSync();
     }
+  }
+
+  /**
+   * The registered files and hot rows a read sees, as of one moment. A compaction moves hot rows into a new
+   * file in one transaction; had it committed between the two lists, its rows would be read twice (or not
+   * at all), so the files' version is read before and after, and a change means reading both again.
+   */
+  private async snapshot<F>(
+    dataset: Dataset,
+    filter: HotFilter,
+    list: () => Promise<F[]>,
+  ): Promise<{ files: F[]; hot: HotRecordRow[]; filesVersion: string }> {
+    for (;;) {
+      const filesVersion = await this.catalog.dataFilesVersion(dataset);
+      const hot = await this.catalog.hotRecords(filter);
+      const files = await list();
+      if ((await this.catalog.dataFilesVersion(dataset)) === filesVersion)
+        return { files, hot, filesVersion };
+    }
+  }
+
+  private remember(page: string, version: string, rows: QueryRow[]): void {
+    this.pages.delete(page);
+    this.pages.set(page, { version, rows });
+    if (this.pages.size > PAGE_CACHE_ENTRIES) this.pages.delete(this.pages.keys().next().value!);
   }
 
   /**
@@ -136,7 +184,10 @@ export class QueryService {
   async exportParquet(q: MessageQuery, path: string): Promise<number> {
     const duck = await siblingConnection(this.duck);
     try {
-      const sources = await this.sources(duck, q);
+      const dataset = q.dataset ?? 'messages';
+      const { files, hot } = await this.snapshot(dataset, hotFilter(q), () => this.files(q));
+      const hotTable = await this.hotSource(duck, dataset, hot);
+      const sources: Source[] = hotTable ? [...files, hotTable] : files;
       if (sources.length === 0) throw new ChatlakeError('not_found', 'no rows match; nothing written');
       const plan = await this.statement(duck, q, sources);
       const reader = await duck.runAndReadAll(
@@ -157,10 +208,14 @@ export class QueryService {
     const partitions = [
       ...new Set((await this.catalog.keyPartitions('messages', platform, [...ids])).values()),
     ];
-    const files = await this.catalog.dataFiles({ dataset: 'messages', partitions });
+    const { files, hot: hotRows } = await this.snapshot(
+      'messages',
+      { dataset: 'messages', platform, keys: ids },
+      () => this.catalog.dataFiles({ dataset: 'messages', partitions }),
+    );
     const duck = await siblingConnection(this.duck);
     try {
-      const hot = await this.hotSource(duck, 'messages', { dataset: 'messages', platform, keys: ids });
+      const hot = await this.hotSource(duck, 'messages', hotRows);
       const sources: Source[] = [...files, ...(hot ? [hot] : [])];
       if (sources.length === 0) return [];
       await this.loadRevocations(duck);
@@ -176,38 +231,27 @@ export class QueryService {
     }
   }
 
-  /** The registered files and hot rows that can hold matching rows: partitions in range, pruned by time and cursor. */
-  private async sources(duck: DuckDBConnection, q: MessageQuery): Promise<Source[]> {
+  /** The registered files that can hold matching rows: partitions in range, pruned by time and cursor. */
+  private async files(q: MessageQuery): Promise<DataFileRow[]> {
     const dataset = q.dataset ?? 'messages';
     const fromDay = q.from === undefined ? undefined : this.zone.dayOf(q.from);
     const toDay = q.to === undefined ? undefined : this.zone.dayOf(q.to - 1);
     const desc = q.order === 'desc';
     const after = this.keyset(q)?.[0];
-    const files = (
-      await this.catalog.dataFiles({ dataset, fromPartition: fromDay, toPartition: toDay })
-    ).filter(
+    return (await this.catalog.dataFiles({ dataset, fromPartition: fromDay, toPartition: toDay })).filter(
       (f) =>
         (q.from === undefined || f.maxTime >= q.from) &&
         (q.to === undefined || f.minTime < q.to) &&
         (after === undefined || (desc ? f.minTime <= after : f.maxTime >= after)),
     );
-    const hot = await this.hotSource(duck, dataset, {
-      dataset,
-      platform: q.platform,
-      conversationId: dataset === 'messages' ? q.conversation : undefined,
-      fromTime: q.from,
-      toTime: q.to === undefined ? undefined : q.to - 1,
-    });
-    return hot ? [...files, hot] : files;
   }
 
-  /** Loads the hot-tier records matching the filter into a temp table of this connection (null when none). */
+  /** Loads hot-tier records into a temp table of this connection (null when there are none). */
   private async hotSource(
     duck: DuckDBConnection,
     dataset: Dataset,
-    filter: HotFilter,
+    rows: readonly HotRecordRow[],
   ): Promise<Source | null> {
-    const rows = await this.catalog.hotRecords(filter);
     if (rows.length === 0) return null;
     const table = `hot_${dataset}_${++this.hotTables}`;
     await new LakeWriter(duck, this.lakeDir).loadTable(
@@ -311,6 +355,41 @@ export class QueryService {
     await duck.run('CREATE OR REPLACE TABLE revocations AS SELECT * FROM revocations_next');
     this.revocationsVersion = version;
   }
+}
+
+const PAGE_CACHE_ENTRIES = 512;
+
+/** The hot-tier rows a query can match. */
+function hotFilter(q: MessageQuery): HotFilter {
+  const dataset = q.dataset ?? 'messages';
+  return {
+    dataset,
+    platform: q.platform,
+    conversationId: dataset === 'messages' ? q.conversation : undefined,
+    fromTime: q.from,
+    toTime: q.to === undefined ? undefined : q.to - 1,
+  };
+}
+
+/** The cache key of a limited read of one conversation's messages (null for any other read). */
+function pageKey(q: MessageQuery): string | null {
+  if ((q.dataset ?? 'messages') !== 'messages' || q.limit === undefined || !q.platform || !q.conversation)
+    return null;
+  const { platform, conversation, from, to, sender, type, text, columns, order, limit, cursor, keyset } = q;
+  return JSON.stringify([
+    platform,
+    conversation,
+    from,
+    to,
+    sender,
+    type,
+    text,
+    columns,
+    order,
+    limit,
+    cursor,
+    keyset,
+  ]);
 }
 
 /** Groups sources into runs in the query's order such that every row of a run comes strictly before (after,

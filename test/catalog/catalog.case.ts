@@ -229,6 +229,27 @@ export function catalogConformance(
     );
 
     it(
+      "changes a dataset's files version on every add and remove, and only that dataset's",
+      withCatalog(async (c) => {
+        const seen = [await c.dataFilesVersion('messages')];
+        const contacts = await c.dataFilesVersion('contacts');
+        const [a, b] = await c.write((tx) =>
+          tx.addDataFiles([file('2026-01-01', 5), file('2026-01-02', 3)], null),
+        );
+        seen.push(await c.dataFilesVersion('messages'));
+        await c.write((tx) => tx.removeDataFiles([a!]));
+        seen.push(await c.dataFilesVersion('messages'));
+        await c.write(async (tx) => {
+          await tx.removeDataFiles([b!]);
+          await tx.addDataFiles([file('2026-01-02', 3)], null);
+        });
+        seen.push(await c.dataFilesVersion('messages'));
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(await c.dataFilesVersion('contacts')).toBe(contacts);
+      }),
+    );
+
+    it(
       'moves lineage to the file that replaces others',
       withCatalog(async (c) => {
         const src = await c.source('/logs/a.log', 'file', 'wechat');

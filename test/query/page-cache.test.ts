@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openService, type Service } from '../../src/app/open-service.js';
+import { resolveServiceConfig } from '../../src/config/service-config.js';
+import { tempDir } from '../support/temp-dir.js';
+
+// A repeated page of one conversation is served from the query service's page cache; these reads interleave
+// with every change that must reach the next page: a new hot row, a compaction into Parquet, a revocation.
+const T0 = 1769126400;
+const message = (msgId: string, time: number, msgType = 1, content = `m${msgId}`) => ({
+  guid: 'bot-1',
+  notify_type: 1010,
+  data: {
+    from_username: 'wxid_carol',
+    to_username: 'wxid_bot',
+    chatroom: '',
+    chatroom_sender: '',
+    msg_id: msgId,
+    msg_type: msgType,
+    create_time: time,
+    is_chatroom_msg: 0,
+    content,
+    desc: '',
+    source: 1,
+  },
+});
+const revoke = (msgId: string, revoked: string, time: number) =>
+  message(
+    msgId,
+    time,
+    10002,
+    `<sysmsg type="revokemsg"><revokemsg><session>wxid_carol</session><msgid>1</msgid><newmsgid>${revoked}</newmsgid><replacemsg><![CDATA["Carol" 撤回了一条消息]]></replacemsg></revokemsg></sysmsg>`,
+  );
+
+describe('pages of one conversation, read again after each change', () => {
+  const dir = tempDir();
+  let service: Service;
+  let token: string;
+  const post = async (body: unknown) => {
+    const r = await service.app.inject({ method: 'POST', url: '/webhook/wechat', payload: body as object });
+    expect(r.statusCode).toBe(200);
+  };
+  const page = async (limit = 20) => {
+    const r = await service.app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${encodeURIComponent('wechat:wxid_carol')}/messages?limit=${limit}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    return (JSON.parse(r.body) as { messages: { id: string; revoked: boolean }[] }).messages;
+  };
+
+  beforeAll(async () => {
+    service = await openService(
+      { dataDir: dir.path },
+      {},
+      resolveServiceConfig({ logLevel: 'silent', hotMaxAgeSeconds: 3600 }, {}),
+    );
+    token = (await service.context.tokens.create('r', 'read', 'test')).token;
+    for (let i = 1; i <= 30; i++) await post(message(String(1000 + i), T0 + i * 60));
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  const ids = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `wechat:${to - i}`);
+
+  it('sees a new hot row, the same rows after compaction, and a revocation', async () => {
+    expect((await page()).map((m) => m.id)).toEqual(ids(1011, 1030));
+    expect((await page()).map((m) => m.id)).toEqual(ids(1011, 1030));
+
+    await post(message('1031', T0 + 31 * 60));
+    expect((await page()).map((m) => m.id)).toEqual(ids(1012, 1031));
+
+    await service.compactor.drain();
+    expect((await service.context.lake.catalog.hotSummary()).rows).toBe(0);
+    expect((await page()).map((m) => m.id)).toEqual(ids(1012, 1031));
+
+    // An older message arriving late (a re-sync) lands inside the page, not just on top.
+    await post(message('1000', T0 + 30 * 60 + 30));
+    const late = (await page()).map((m) => m.id);
+    expect(late).toContain('wechat:1000');
+    expect(late).toHaveLength(20);
+
+    await post(revoke('2000', '1025', T0 + 40 * 60));
+    const revoked = (await page(30)).filter((m) => m.revoked).map((m) => m.id);
+    expect(revoked).toEqual(['wechat:1025']);
+  });
+});
