@@ -10,6 +10,7 @@ import { MESSAGE_KINDS } from '../core/message.js';
 import { siblingConnection, sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
 import { LakeWriter } from '../lake/lake-writer.js';
+import { catalogSnapshot } from './catalog-snapshot.js';
 import type { CursorCodec } from './cursor-codec.js';
 import type { MessageQuery, QueryRow } from './message-query.js';
 
@@ -63,7 +64,9 @@ export class QueryService {
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
     const dataset = q.dataset ?? 'messages';
-    const { files, hot, filesVersion } = await this.snapshot(dataset, hotFilter(q), () => this.files(q));
+    const { files, hot, filesVersion } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () =>
+      this.files(q),
+    );
     const page = pageKey(q);
     const version = page
       ? `${filesVersion}/${hot.length}:${hot.reduce((max, r) => Math.max(max, r.id), 0)}/${await this.catalog.revocationCount()}`
@@ -102,25 +105,6 @@ export class QueryService {
       if (page) this.remember(page, version, read);
     } finally {
       duck.closeSync();
-    }
-  }
-
-  /**
-   * The registered files and hot rows a read sees, as of one moment. A compaction moves hot rows into a new
-   * file in one transaction; had it committed between the two lists, its rows would be read twice (or not
-   * at all), so the files' version is read before and after, and a change means reading both again.
-   */
-  private async snapshot<F>(
-    dataset: Dataset,
-    filter: HotFilter,
-    list: () => Promise<F[]>,
-  ): Promise<{ files: F[]; hot: HotRecordRow[]; filesVersion: string }> {
-    for (;;) {
-      const filesVersion = await this.catalog.dataFilesVersion(dataset);
-      const hot = await this.catalog.hotRecords(filter);
-      const files = await list();
-      if ((await this.catalog.dataFilesVersion(dataset)) === filesVersion)
-        return { files, hot, filesVersion };
     }
   }
 
@@ -185,7 +169,7 @@ export class QueryService {
     const duck = await siblingConnection(this.duck);
     try {
       const dataset = q.dataset ?? 'messages';
-      const { files, hot } = await this.snapshot(dataset, hotFilter(q), () => this.files(q));
+      const { files, hot } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () => this.files(q));
       const hotTable = await this.hotSource(duck, dataset, hot);
       const sources: Source[] = hotTable ? [...files, hotTable] : files;
       if (sources.length === 0) throw new ChatlakeError('not_found', 'no rows match; nothing written');
@@ -208,7 +192,8 @@ export class QueryService {
     const partitions = [
       ...new Set((await this.catalog.keyPartitions('messages', platform, [...ids])).values()),
     ];
-    const { files, hot: hotRows } = await this.snapshot(
+    const { files, hot: hotRows } = await catalogSnapshot(
+      this.catalog,
       'messages',
       { dataset: 'messages', platform, keys: ids },
       () => this.catalog.dataFiles({ dataset: 'messages', partitions }),

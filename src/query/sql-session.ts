@@ -6,6 +6,7 @@ import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
 import { LakeWriter } from '../lake/lake-writer.js';
+import { catalogSnapshot } from './catalog-snapshot.js';
 import type { QueryRow } from './message-query.js';
 
 const READ_ONLY = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
@@ -24,11 +25,13 @@ export class SqlSession {
     await duck.run("SET TimeZone = 'UTC'");
     const loader = new LakeWriter(duck, lakeDir);
     for (const dataset of ['messages', 'contacts', 'events'] as const) {
-      const files = (await catalog.dataFiles({ dataset })).map((f) => sqlString(join(lakeDir, f.path)));
-      let source = files.length
-        ? `SELECT * FROM read_parquet([${files.join(', ')}], union_by_name = true)`
+      const { files, hot } = await catalogSnapshot(catalog, dataset, { dataset }, () =>
+        catalog.dataFiles({ dataset }),
+      );
+      const paths = files.map((f) => sqlString(join(lakeDir, f.path)));
+      let source = paths.length
+        ? `SELECT * FROM read_parquet([${paths.join(', ')}], union_by_name = true)`
         : `SELECT * FROM (SELECT ${emptyColumns(dataset)} LIMIT 0)`;
-      const hot = await catalog.hotRecords({ dataset });
       if (hot.length > 0) {
         const records = hot.map((r) => JSON.parse(r.record) as { raw: string });
         await loader.loadTable(dataset, records, `_hot_${dataset}`);
