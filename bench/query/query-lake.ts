@@ -10,6 +10,7 @@ import { type Lake, openLake } from '../../src/app/open-lake.js';
 import type { ConversationRow, NewDataFile } from '../../src/catalog/catalog.js';
 import { sqlString } from '../../src/lake/duckdb-engine.js';
 import { MESSAGE_COLUMNS, schemaText } from '../../src/lake/lake-columns.js';
+import { PARQUET_COPY_OPTIONS } from '../../src/lake/lake-writer.js';
 import { newPartFileName, partitionDir } from '../../src/lake/partition-path.js';
 
 export interface QueryLakeSpec {
@@ -155,6 +156,8 @@ interface BuiltMarker {
   revocations: number;
   seconds: number;
   validated?: { ok: boolean; problems: number; seconds: number };
+  /** The lake writer's Parquet options the files were written with (a change rebuilds the lake). */
+  parquet?: string;
 }
 
 const markerPath = (dataDir: string) => join(dataDir, 'built.json');
@@ -162,11 +165,13 @@ const markerPath = (dataDir: string) => join(dataDir, 'built.json');
 export function builtLake(dataDir: string, spec: QueryLakeSpec): BuiltMarker | null {
   if (!existsSync(markerPath(dataDir))) return null;
   const marker = JSON.parse(readFileSync(markerPath(dataDir), 'utf8')) as BuiltMarker;
-  return JSON.stringify(marker.spec) === JSON.stringify(spec) ? marker : null;
+  const same =
+    JSON.stringify(marker.spec) === JSON.stringify(spec) && marker.parquet === PARQUET_COPY_OPTIONS;
+  return same ? marker : null;
 }
 
 export function saveMarker(dataDir: string, marker: BuiltMarker): void {
-  writeFileSync(markerPath(dataDir), JSON.stringify(marker, null, 2));
+  writeFileSync(markerPath(dataDir), JSON.stringify({ ...marker, parquet: PARQUET_COPY_OPTIONS }, null, 2));
 }
 
 /** Builds the lake into dataDir (replacing anything there) and returns its marker. */
@@ -266,8 +271,7 @@ async function writeDay(
   const path = `${dir}/${newPartFileName()}`;
   const absolute = sqlString(join(lakeDir, path));
   await duck.run(
-    `COPY (SELECT ${columns}, raw FROM (${daySql(spec, d)})) TO ${absolute} ` +
-      '(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)',
+    `COPY (SELECT ${columns}, raw FROM (${daySql(spec, d)})) TO ${absolute} ` + `(${PARQUET_COPY_OPTIONS})`,
   );
   const rooms = (
     await duck.runAndReadAll(
