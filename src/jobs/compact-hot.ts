@@ -5,6 +5,7 @@ import type { Dataset } from '../core/lake-record.js';
 import type { Pending, SchemaTracker } from '../ingest/schema-tracker.js';
 import type { LakeWriter, StagedRow, WrittenFile } from '../lake/lake-writer.js';
 import { WriterLock } from '../lake/writer-lock.js';
+import { findOrphans } from './remove-orphans.js';
 
 export interface HotCompactionDeps {
   catalog: Catalog;
@@ -32,6 +33,9 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
   if (!lock) return { rows: 0, files: 0, skipped: true };
   const written: WrittenFile[] = [];
   try {
+    // A process that died holding the lock may have left files it never registered; nobody else would
+    // remove them while this process runs (start-up cleanup runs once), so the new holder does.
+    if (lock.tookOver) await findOrphans(catalog, writer.lakeDir, true);
     const rows = await catalog.hotRecords({ order: 'id', limit: maxRows });
     if (rows.length === 0) return { rows: 0, files: 0, skipped: false };
     const byDataset = new Map<Dataset, StagedRow<unknown>[]>();
