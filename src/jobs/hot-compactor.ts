@@ -18,7 +18,9 @@ export interface HotCompactorEvents {
  */
 export class HotCompactor {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  /** Every round runs after the previous one: a timer check, `drain` and `stop` never overlap. */
+  private rounds: Promise<unknown> = Promise.resolve();
+  private checking = false;
 
   constructor(
     private readonly deps: HotCompactionDeps,
@@ -35,43 +37,50 @@ export class HotCompactor {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
     await this.drain();
   }
 
   /** Compacts everything now (on demand), in rounds of maxRows. */
   async drain(): Promise<void> {
     for (;;) {
-      const c = await this.round();
+      const c = await this.serially(() => this.round());
       if (!c || c.rows === 0 || c.skipped) return;
     }
   }
 
   private async check(): Promise<void> {
-    if (this.running) return;
-    const s = await this.deps.catalog.hotSummary().catch(() => null);
-    if (!s || s.rows === 0) return;
-    const due =
-      s.rows >= this.policy.maxRows ||
-      s.bytes >= this.policy.maxBytes ||
-      (s.oldestAcceptedAt !== null && Date.now() - s.oldestAcceptedAt >= this.policy.maxAgeMs);
-    if (due) await this.round();
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.serially(async () => {
+        const s = await this.deps.catalog.hotSummary().catch(() => null);
+        if (!s || s.rows === 0) return;
+        const due =
+          s.rows >= this.policy.maxRows ||
+          s.bytes >= this.policy.maxBytes ||
+          (s.oldestAcceptedAt !== null && Date.now() - s.oldestAcceptedAt >= this.policy.maxAgeMs);
+        if (due) await this.round();
+      });
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.rounds.then(work);
+    this.rounds = next.catch(() => {});
+    return next;
   }
 
   private async round(): Promise<HotCompaction | null> {
-    let result: HotCompaction | null = null;
-    const run = (async () => {
-      const started = performance.now();
-      try {
-        result = await compactHot(this.deps, this.policy.maxRows);
-        if (result.rows > 0) this.events.compacted?.(result, performance.now() - started);
-      } catch (error) {
-        this.events.failed?.(error);
-      }
-    })();
-    this.running = run;
-    await run;
-    this.running = null;
-    return result;
+    const started = performance.now();
+    try {
+      const result = await compactHot(this.deps, this.policy.maxRows);
+      if (result.rows > 0) this.events.compacted?.(result, performance.now() - started);
+      return result;
+    } catch (error) {
+      this.events.failed?.(error);
+      return null;
+    }
   }
 }
