@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -46,8 +46,9 @@ describe('crash safety', () => {
         void done.then(() => {
           exited = true;
         });
-        // Aim inside the working window: once the run holds the writer lock, kill at a random moment.
-        while (!exited && !existsSync(join(dataDir, 'writer.lock'))) await sleep(5);
+        // Aim inside the working window: once this run holds the writer lock (a killed run's lock file stays
+        // until the next run takes it over, so the holder's pid must be this child's), kill at a random moment.
+        while (!exited && lockHolder(dataDir) !== child.pid) await sleep(5);
         await sleep(Math.floor(Math.random() * 700));
         child.kill('SIGKILL');
         const r = await done;
@@ -77,3 +78,12 @@ describe('crash safety', () => {
     }
   }, 600_000);
 });
+
+/** The pid in the data directory's writer lock (null when there is none, or it is being replaced). */
+function lockHolder(dataDir: string): number | null {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, 'writer.lock'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
+}
