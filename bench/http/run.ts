@@ -6,7 +6,9 @@
 // 1. webhook: single-message POSTs (distinct msg_ids, generated bodies) vs a no-op Fastify POST route,
 //    then the stored messages are counted against the acknowledged ones (exactly once). Once per catalog
 //    backend: SQLite in the data directory, and PostgreSQL (a server this script starts and removes).
-// 2. read: GET /api/v1/conversations/<id>/messages?limit=50 on ≥ 1 M messages (lake + hot) vs GET /health.
+// 2. read: GET /api/v1/conversations/<id>/messages?limit=50 on ≥ 1 M messages (lake + hot) vs GET /health:
+//    the newest page of 20 conversations in turn (repeats: the page cache may answer), then pages `before` a
+//    random time (each one new).
 // 3. visibility: a webhook POST acknowledged → returned by the messages endpoint, median of `samples`.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { openLake } from '../../src/app/open-lake.js';
 import { SqlSession } from '../../src/query/sql-session.js';
 import { createDatabase, startPostgresServer } from '../../test/support/postgres-server.js';
+import { Rng } from '../data/rng.js';
 import { BodySource, conversationOf, webhookBodies } from './bodies.js';
 import { type LoadResult, load, ms } from './load.js';
 import { type ServerProcess, startServer } from './server-process.js';
@@ -232,6 +235,20 @@ if (cases.has('webhook')) {
 if (cases.has('read') || cases.has('visibility')) {
   const store = await lakeStore(out, Number(args['lake-messages']));
   log(`read: ${store.messages} messages in the lake, ${store.conversations.length} conversations to page`);
+  // Each conversation's time span in the lake (from the catalog, before the server opens it), for pages at
+  // random positions.
+  const spans = new Map<string, { firstAt: number; lastAt: number; messages: number }>();
+  {
+    const lake = await openLake({ dataDir: store.dataDir });
+    try {
+      const wanted = new Set(store.conversations.map((c) => c.id));
+      for (const c of await lake.catalog.conversations())
+        if (c.platform === 'wechat' && wanted.has(c.conversationId))
+          spans.set(c.conversationId, { firstAt: c.firstAt, lastAt: c.lastAt, messages: c.messageCount });
+    } finally {
+      await lake.close();
+    }
+  }
   const server = await chatlake(store.dataDir, {
     CHATLAKE_HOT_MAX_ROWS: '10000000',
     CHATLAKE_HOT_MAX_BYTES: String(4 * 1024 ** 3),
@@ -268,9 +285,19 @@ if (cases.has('read') || cases.has('visibility')) {
     if (cases.has('read')) {
       const levels = args['read-connections']!.split(',').map(Number);
       const byLevel: Record<string, unknown> = {};
+      // Older pages: `before` a random time of the conversation's span (past its first 2 × 50 messages, as if
+      // uniform), so almost every request is a page no one read before: the query service's page cache, which
+      // serves repeats of the newest pages above, cannot answer them.
+      const rng = new Rng(4);
+      const randomPath = (): string => {
+        const c = store.conversations[rng.int(store.conversations.length)]!;
+        const span = spans.get(c.id)!;
+        const from = span.firstAt + Math.min(0.9, 100 / span.messages) * (span.lastAt - span.firstAt);
+        const before = new Date(from + rng.next() * (span.lastAt - from)).toISOString();
+        return `/api/v1/conversations/${encodeURIComponent(`wechat:${c.id}`)}/messages?limit=50&before=${before}`;
+      };
       for (const c of levels) {
-        let k = 0;
-        const pages = () =>
+        const pages = (next: () => string, sizes: number[] = []) =>
           load({
             url: server.url,
             connections: c,
@@ -278,16 +305,30 @@ if (cases.has('read') || cases.has('visibility')) {
             timeout: 10,
             headers: auth,
             requests: [
-              { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[k++ % paths.length] }) },
+              {
+                method: 'GET',
+                setupRequest: (req) => ({ ...req, path: next() }),
+                onResponse: (status, body) => {
+                  if (status === 200)
+                    sizes.push((JSON.parse(body) as { messages: unknown[] }).messages.length);
+                },
+              },
             ],
           });
+        let k = 0;
+        const newest = () => paths[k++ % paths.length]!;
         const health = () => load({ url: `${server.url}/health`, connections: c, duration, timeout: 10 });
         await load({ url: `${server.url}/health`, connections: c, duration: WARMUP });
         const h = await health();
-        await pages();
-        const p = await pages();
+        await pages(newest);
+        const p = await pages(newest);
+        const sizes: number[] = [];
+        const r = await pages(randomPath, sizes);
+        const full = sizes.filter((n) => n === 50).length;
         log(
-          `  ${c} connection(s): page p50 ${ms(p.p50)} ms p99 ${ms(p.p99)} ms ${Math.round(p.perSecond)}/s; /health p50 ${ms(h.p50)} ms ${Math.round(h.perSecond)}/s`,
+          `  ${c} connection(s): newest page p50 ${ms(p.p50)} ms p99 ${ms(p.p99)} ms ${Math.round(p.perSecond)}/s; ` +
+            `random older page p50 ${ms(r.p50)} ms p99 ${ms(r.p99)} ms ${Math.round(r.perSecond)}/s (${full} of ${sizes.length} full); ` +
+            `/health p50 ${ms(h.p50)} ms ${Math.round(h.perSecond)}/s`,
         );
         byLevel[`${c}`] = {
           page: summary(p),
@@ -295,6 +336,14 @@ if (cases.has('read') || cases.has('visibility')) {
           ratio: +(p.perSecond / h.perSecond).toFixed(3),
           p50Met: p.p50 <= 2,
           p99Met: p.p99 <= 10,
+          randomOlderPage: {
+            ...summary(r),
+            fullPages: full,
+            pages: sizes.length,
+            ratio: +(r.perSecond / h.perSecond).toFixed(3),
+            p50Met: r.p50 <= 2,
+            p99Met: r.p99 <= 10,
+          },
         };
       }
       results.read = {
