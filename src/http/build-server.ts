@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { authenticate } from './auth.js';
+import { checkJsonBody } from './body-check.js';
 import { errorBody, replyError } from './error-reply.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
@@ -15,6 +17,25 @@ import type { ServiceContext } from './service-context.js';
 
 const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+const AJV_OPTIONS = { removeAdditional: false, coerceTypes: 'array', useDefaults: true } as const;
+const ajvPool = AjvCompiler();
+
+/**
+ * Query strings, path parameters and headers are text, so their validator coerces ("50" → 50). A JSON body
+ * is typed already and is validated as sent: `{"senderId": 42}` or `{"text": ["x"]}` is refused, never
+ * turned into "42" or "x".
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the ajv-compiler types describe another call shape than Fastify's
+function buildValidator(externalSchemas: any, options: any): any {
+  const coercing = ajvPool(externalSchemas, options);
+  const strict = ajvPool(externalSchemas, {
+    ...options,
+    customOptions: { ...options?.customOptions, coerceTypes: false },
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  return (route: any) => (route.httpPart === 'body' ? strict : coercing)(route);
+}
+
 /** The HTTP service: webhook, /api/v1, health/readiness/metrics and the OpenAPI document. */
 export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -24,7 +45,13 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
     bodyLimit: ctx.config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Ids may be up to 300 characters, percent-encoded (up to 12 bytes each): never cut off by the router.
+    routerOptions: { maxParamLength: 4096 },
+    // Malformed URLs (a broken %-escape) and over-long parameters answer in the one error shape too.
+    frameworkErrors: (error, request, reply) =>
+      replyError(error, request, reply.header('x-request-id', request.id)),
+    ajv: { customOptions: AJV_OPTIONS },
+    schemaController: { compilersFactory: { buildValidator } },
   });
   await app.register(swagger, {
     openapi: {
@@ -63,6 +90,7 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
   await app.register(
     async (api) => {
       await api.register(formbody);
+      api.addHook('preValidation', async (request) => checkJsonBody(request.body));
       await conversationRoutes(api, ctx);
       await messageRoutes(api, ctx);
       await queryRoutes(api, ctx);

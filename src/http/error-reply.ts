@@ -6,13 +6,14 @@ export function errorBody(code: string, message: string, hint?: string) {
   return { error: hint ? { code, message, hint } : { code, message } };
 }
 
-const BY_STATUS: Record<number, ErrorCode> = {
+const BY_STATUS: Record<number, ErrorCode | 'uri_too_long' | 'bad_request'> = {
   400: 'invalid_argument',
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable',
 };
@@ -31,8 +32,10 @@ export function replyError(error: unknown, request: FastifyRequest, reply: Fasti
       .send(errorBody('invalid_argument', `${e.validationContext ?? 'request'} ${e.message}`));
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
-  const code = BY_STATUS[status];
-  if (code) return reply.status(status).send(errorBody(code, e.message));
+  // A client error Fastify raised (bad URL, body limit, content type, …) keeps its status, in our shape.
+  if (status >= 400 && status < 500) {
+    return reply.status(status).send(errorBody(BY_STATUS[status] ?? 'bad_request', e.message));
+  }
   request.log.error({ err: error }, 'request failed');
   return reply
     .status(500)

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Lake } from '../app/open-lake.js';
 import type { ConversationInfo, MessageChangeRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
+import type { Message } from '../core/message.js';
 import type { HotTier } from '../ingest/hot-tier.js';
 import { API_PLATFORM, type ApiMessageInput, apiMessage as canonical } from '../platforms/api/api-message.js';
 import type { QueryRow } from '../query/message-query.js';
@@ -60,17 +61,53 @@ export class MessageService {
       receivedAt: Date.now(),
       rawText,
     });
+    const id: PublicId = { platform: API_PLATFORM, id: messageId };
+    // A client-chosen id that is taken: answered now, as the repeat it is or as a conflict.
+    if (opts.async && input.id !== undefined) {
+      const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM);
+      if (row) return { status: 202, id: this.repeatOf(row, message, input).id };
+    }
     const accepted = this.hot.accept({ records: [{ dataset: 'messages', record: message }] });
     if (opts.async) {
       accepted.catch(() => {});
-      return { status: 202, id: `${API_PLATFORM}:${messageId}` };
+      return { status: 202, id: formatId(API_PLATFORM, messageId) };
     }
     const outcome = await accepted;
     if (outcome.duplicates > 0) {
-      const stored = await this.get({ platform: API_PLATFORM, id: messageId });
-      return { status: 201, message: stored };
+      const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM);
+      if (!row)
+        throw new ChatlakeError('conflict', `message ${formatId(API_PLATFORM, messageId)} exists already`);
+      this.repeatOf(row, message, input);
+      return { status: 201, message: await this.get(id, true) };
     }
     return { status: 201, message: apiMessage(messageRow(message)) };
+  }
+
+  /**
+   * The stored message with this id, when the post is a repeat of it: same conversation, sender, kind, text,
+   * content, reply and metadata (and time, when the post names one). Another message under a taken id is a
+   * conflict, never answered with the stored one as if it had been written.
+   */
+  private repeatOf(stored: QueryRow, posted: Message, input: ApiMessageInput): ApiMessage {
+    const a = apiMessage(stored);
+    const b = apiMessage(messageRow(posted));
+    const same =
+      a.conversationId === b.conversationId &&
+      a.senderId === b.senderId &&
+      a.kind === b.kind &&
+      a.text === b.text &&
+      a.content === b.content &&
+      a.replyTo === b.replyTo &&
+      JSON.stringify(a.metadata) === JSON.stringify(b.metadata) &&
+      (input.sentAt === undefined || a.sentAt === b.sentAt);
+    if (!same) {
+      throw new ChatlakeError(
+        'conflict',
+        `message id ${a.id} is taken by another message`,
+        'post without an id (or with a new one), or repeat the same message',
+      );
+    }
+    return a;
   }
 
   async list(conv: PublicId, q: ListQuery): Promise<MessagePage> {
@@ -134,8 +171,27 @@ export class MessageService {
       .reverse()
       .map((r) => apiMessage(r, changes.get(String(r.message_id))))
       .filter((m) => !m.deleted);
-    const older = await this.list(conv, { limit: limit - after.length, before: t + 1 });
-    return { messages: [...after, ...older.messages], nextCursor: null };
+    // The centre, then what is strictly older by (time, id): messages of the centre's millisecond are newer or
+    // older by their id, never both.
+    const older: QueryRow[] = [];
+    if (limit - after.length > 1) {
+      for await (const batch of query.rows({
+        dataset: 'messages',
+        platform: conv.platform,
+        conversation: conv.id,
+        to: t + 1,
+        order: 'desc',
+        limit: limit - after.length - 1,
+        keyset: [t, messageId],
+        columns: VIEW_COLUMNS,
+      }))
+        older.push(...batch);
+    }
+    const olderChanges = await this.changesOf(conv.platform, older);
+    const before = older
+      .map((r) => apiMessage(r, olderChanges.get(String(r.message_id))))
+      .filter((m) => !m.deleted);
+    return { messages: [...after, center, ...before], nextCursor: null };
   }
 
   async get(msg: PublicId, includeDeleted = false): Promise<ApiMessage> {
@@ -194,7 +250,12 @@ export class MessageService {
   }
 
   async ack(msg: PublicId, participantId: string, state: 'delivered' | 'read') {
-    await this.get(msg);
+    const m = await this.get(msg);
+    const conv = m.conversationId.slice(msg.platform.length + 1);
+    const participants = await this.lake.catalog.participants(msg.platform, conv);
+    if (participants.length > 0 && !participants.some((p) => p.participantId === participantId)) {
+      throw new ChatlakeError('unprocessable', `${participantId} is not a participant of this conversation`);
+    }
     const at = Date.now();
     await this.lake.catalog.write((tx) =>
       tx.ackMessage({

@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseId } from '../../service/public-id.js';
 import type { ServiceContext } from '../service-context.js';
-import { Id, Limit, Metadata } from './schemas.js';
+import { Cursor, Id, Limit, Metadata } from './schemas.js';
 
 const ConvParams = Type.Object({ id: Id });
 
@@ -51,7 +51,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
         querystring: Type.Object(
           {
             limit: Limit,
-            cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+            cursor: Type.Optional(Cursor),
             platform: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' })),
             type: Type.Optional(Type.Union([Type.Literal('direct'), Type.Literal('group')])),
           },

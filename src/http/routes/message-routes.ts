@@ -5,11 +5,19 @@ import type { ApiMessageInput } from '../../platforms/api/api-message.js';
 import type { WriteResult } from '../../service/message-service.js';
 import { parseId } from '../../service/public-id.js';
 import type { ServiceContext } from '../service-context.js';
-import { Id, IsoTime, Limit, MessageKind, Metadata } from './schemas.js';
+import { Cursor, Id, IsoTime, Limit, MessageKind, Metadata } from './schemas.js';
 
 const MsgParams = Type.Object({ id: Id });
 const msgId = (req: { params: unknown }) => parseId((req.params as { id: string }).id, 'message');
 const convId = (req: { params: unknown }) => parseId((req.params as { id: string }).id, 'conversation');
+
+/** An ISO time as epoch ms. The format check lets through times JavaScript cannot read (a leap second). */
+function epochMs(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw new ChatlakeError('invalid_argument', `${name} "${text}" is not a time`);
+  return ms;
+}
 
 /** Messages: post (idempotent, sync or async), list newest-first with cursors, get, edit, delete, ack. */
 export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -43,6 +51,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
     async (req, reply) => {
       const conv = convId(req);
       const body = req.body as ApiMessageInput;
+      epochMs(body.sentAt, 'sentAt');
       const key = req.headers['idempotency-key'] as string | undefined;
       const async = req.headers['x-write-mode'] === 'async';
       const write = async (idempotencyId?: string) => {
@@ -74,7 +83,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
         querystring: Type.Object(
           {
             limit: Limit,
-            cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+            cursor: Type.Optional(Cursor),
             before: Type.Optional(IsoTime),
             after: Type.Optional(IsoTime),
             around: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
@@ -104,8 +113,8 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
       return ctx.messages.list(conv, {
         limit: q.limit,
         cursor: q.cursor,
-        before: q.before ? Date.parse(q.before) : undefined,
-        after: q.after ? Date.parse(q.after) : undefined,
+        before: epochMs(q.before, 'before'),
+        after: epochMs(q.after, 'after'),
       });
     },
   );

@@ -6,6 +6,7 @@ import { rowWriter } from '../../query/output/row-writer.js';
 import { datasetColumns } from '../../query/query-service.js';
 import { timeBound } from '../../query/time-bound.js';
 import type { ServiceContext } from '../service-context.js';
+import { Cursor } from './schemas.js';
 
 const Filters = {
   dataset: Type.Optional(
@@ -51,7 +52,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
           {
             ...Filters,
             limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
-            cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+            cursor: Type.Optional(Cursor),
           },
           { additionalProperties: false },
         ),

@@ -15,6 +15,16 @@ const ACCEPTED = 'chatlake_messages_accepted_total';
 export async function webhookRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // The body is read whatever the Content-Type says, even one that is no media type at all ("", "x"): Fastify
+  // would answer that 415 before any parser, and the upstream would retry a payload that can never change.
+  // The header is set aside for parseBody, so every body reaches the catch-all parser above.
+  const contentTypes = new WeakMap<FastifyRequest, string>();
+  app.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'];
+    if (type === undefined) return;
+    contentTypes.set(request, String(type));
+    delete request.headers['content-type'];
+  });
   const adapter = ctx.lake.adapter('wechat');
   const expected = ctx.config.webhookSecret ? Buffer.from(ctx.config.webhookSecret) : null;
   const schema = {
@@ -54,7 +64,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServiceContext): 
     if (!isUtf8(bytes)) item = reject('body is not UTF-8');
     else {
       const text = bytes.toString('utf8');
-      const payload = parseBody(text, String(request.headers['content-type'] ?? ''));
+      const payload = parseBody(text, contentTypes.get(request) ?? '');
       if (payload === undefined) item = reject('body is not a JSON object (nor a form carrying one)');
       else {
         const decoded = adapter.decode(payload, { rawText: text, receivedAt: now, fallbackTime: now });
