@@ -35,11 +35,10 @@ export class CursorCodec {
   }
 
   decode(cursor: string, query: string): CursorState {
-    const [body, signature] = cursor.split('.');
+    const [body = '', signature = ''] = CURSOR_SHAPE.test(cursor) ? cursor.split('.') : [];
     const expected = body ? this.sign(body) : '';
     const valid =
       body &&
-      signature &&
       signature.length === expected.length &&
       timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
     if (!valid) throw invalid('the cursor is not one chatlake issued (or it was altered)');
@@ -53,6 +52,9 @@ export class CursorCodec {
     return createHmac('sha256', this.secret).update(body).digest('base64url');
   }
 }
+
+/** body.signature, both base64url: anything else is refused before any byte comparison. */
+const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const invalid = (message: string) =>
   new ChatlakeError('invalid_argument', message, 'start again without --cursor');

@@ -22,7 +22,7 @@ const SHAPE: Record<Dataset, { time: string; id: string }> = {
 
 interface Plan {
   sql: string;
-  params: (string | number)[];
+  params: (string | number | bigint)[];
 }
 
 /** Where rows come from: a registered Parquet file, or the hot tier's matching rows in a temp table. */
@@ -40,6 +40,7 @@ export interface Page {
  */
 export class QueryService {
   private revocationsVersion = -1;
+  private revocationsLoad: Promise<void> = Promise.resolve();
   private hotTables = 0;
   /**
    * Limited reads of one conversation (an app's pages), least recently used last, each with the version of
@@ -272,11 +273,16 @@ export class QueryService {
   ): Promise<Plan> {
     const dataset = q.dataset ?? 'messages';
     const { time, id } = SHAPE[dataset];
-    const params: (string | number)[] = [];
-    const bind = (v: string | number) => `$${params.push(v)}`;
+    const params: (string | number | bigint)[] = [];
+    const bind = (v: string | number | bigint) => `$${params.push(v)}`;
+    // Epoch ms to µs as a bigint: ms * 1000 as a double is inexact past the year 2255.
+    const micros = (ms: number) => {
+      if (!Number.isFinite(ms)) throw new ChatlakeError('invalid_argument', `not a time: ${ms}`);
+      return bind(BigInt(Math.floor(ms)) * 1000n);
+    };
     const where: string[] = [];
-    if (q.from !== undefined) where.push(`m.${time} >= make_timestamptz(${bind(q.from * 1000)}::BIGINT)`);
-    if (q.to !== undefined) where.push(`m.${time} < make_timestamptz(${bind(q.to * 1000)}::BIGINT)`);
+    if (q.from !== undefined) where.push(`m.${time} >= make_timestamptz(${micros(q.from)}::BIGINT)`);
+    if (q.to !== undefined) where.push(`m.${time} < make_timestamptz(${micros(q.to)}::BIGINT)`);
     if (q.platform) where.push(`m.platform = ${bind(q.platform)}`);
     if (dataset === 'messages') {
       if (q.conversation) where.push(`m.conversation_id = ${bind(q.conversation)}`);
@@ -289,7 +295,7 @@ export class QueryService {
     if (keyset) {
       const [t, after] = keyset;
       const cmp = desc ? '<' : '>';
-      const ts = `make_timestamptz(${bind(t * 1000)}::BIGINT)`;
+      const ts = `make_timestamptz(${micros(t)}::BIGINT)`;
       where.push(`(m.${time} ${cmp} ${ts} OR (m.${time} = ${ts} AND m.${id} ${cmp} ${bind(after)}))`);
     }
     const columns = selectColumns(dataset, q.columns);
@@ -321,7 +327,14 @@ export class QueryService {
    * Revocations live in the catalog; queries join them from a table of the shared in-memory database,
    * reloaded when the catalog holds a different number of them (they are only ever added).
    */
-  private async loadRevocations(duck: DuckDBConnection): Promise<void> {
+  private loadRevocations(duck: DuckDBConnection): Promise<void> {
+    // One load at a time: two readers replacing the shared table at once conflict inside DuckDB.
+    const load = this.revocationsLoad.then(() => this.reloadRevocations(duck));
+    this.revocationsLoad = load.catch(() => {});
+    return load;
+  }
+
+  private async reloadRevocations(duck: DuckDBConnection): Promise<void> {
     const version = await this.catalog.revocationCount();
     if (version === this.revocationsVersion) return;
     const rows = await this.catalog.revocations();

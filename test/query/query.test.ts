@@ -179,6 +179,27 @@ describe('query service against a naive reference', () => {
     await expect(service.page({ ...q, conversation: 'other', cursor: cursor! })).rejects.toThrow(
       /different query/,
     );
+    // Malformed shapes are refused the same way (a non-ASCII signature once reached a byte comparison).
+    const sameLength = `${sig!.slice(0, -1)}é`;
+    for (const bad of [`${body}.${sameLength}`, `${cursor}.junk`, `${body}`, `.${sig}`])
+      await expect(service.page({ ...q, cursor: bad })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('answers concurrent reads while the revocations change (one reload of the shared table at a time)', async () => {
+    const row = all[7]!;
+    await lake.catalog.write((tx) =>
+      tx.addRevocations([
+        { platform: 'wechat', messageId: row.message_id as string, revokeId: 'r-test', revokedAt: 1 },
+      ]),
+    );
+    const t = (row.sent_at as Date).getTime();
+    const q: MessageQuery = { conversation: row.conversation_id as string, from: t, to: t + 1 };
+    const pages = await Promise.all(Array.from({ length: 8 }, () => service.page({ ...q, limit: 50 })));
+    for (const p of pages) {
+      const mine = p.rows.find((r) => r.message_id === row.message_id);
+      expect(mine?.revoked).toBe(true);
+    }
+    revoked.add(row.message_id as string);
   });
 
   it('gets messages by id, in the order asked, skipping unknown ids', async () => {
