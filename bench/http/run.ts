@@ -16,10 +16,10 @@ import { parseArgs } from 'node:util';
 import { openLake } from '../../src/app/open-lake.js';
 import { SqlSession } from '../../src/query/sql-session.js';
 import { createDatabase, startPostgresServer } from '../../test/support/postgres-server.js';
+import { type ServerProcess, startNodeServer, startServer } from '../../test/support/server-process.js';
 import { Rng } from '../data/rng.js';
 import { BodySource, conversationOf, webhookBodies } from './bodies.js';
 import { type LoadResult, load, ms } from './load.js';
-import { type ServerProcess, startServer } from './server-process.js';
 import { lakeStore } from './store.js';
 
 const { values: args } = parseArgs({
@@ -68,17 +68,13 @@ function chatlake(
   databaseUrl: string | null = null,
 ): Promise<ServerProcess> {
   const catalog = databaseUrl ? ['--database-url', databaseUrl] : [];
-  return startServer(
-    ['bin/chatlake.js', '--data-dir', dataDir, ...catalog, 'serve', '--port', '0'],
-    env,
-    nodeFlags,
-  );
+  return startServer(['--data-dir', dataDir, ...catalog, 'serve', '--port', '0'], env, 60_000, nodeFlags);
 }
 
 function adminToken(server: ServerProcess): string {
-  const m = /^\s+(\S+)\s*$/m.exec(server.stdout());
-  if (!m) throw new Error(`no admin token on the server's stdout: ${server.stdout()}`);
-  return m[1]!;
+  const token = server.adminToken();
+  if (!token) throw new Error(`no admin token on the server's stdout: ${server.stdout()}`);
+  return token;
 }
 
 /** POSTs webhook bodies for `seconds` (or `amount` requests); records which msg_ids were acknowledged. */
@@ -135,7 +131,7 @@ async function webhookRun(
     );
   } finally {
     const t = performance.now();
-    const code = await server.stop();
+    const { code } = await server.stop(120_000);
     stopMs = performance.now() - t;
     if (code !== 0) log(`  server exited with ${code}`);
   }
@@ -195,7 +191,7 @@ if (cases.has('webhook')) {
     `webhook: ${pool.length} bodies, ${Math.round(pool.reduce((n, b) => n + b.length, 0) / pool.length)} B each`,
   );
 
-  const noop = await startServer(['bin/run-ts.js', 'bench/http/noop-server.ts']);
+  const noop = await startNodeServer(['bin/run-ts.js', 'bench/http/noop-server.ts']);
   let base: LoadResult;
   try {
     const src = new BodySource(pool, 0);
@@ -416,7 +412,7 @@ if (cases.has('read') || cases.has('visibility')) {
       };
     }
   } finally {
-    const code = await server.stop();
+    const { code } = await server.stop(120_000);
     if (code !== 0) log(`  server exited with ${code}`);
     rmSync(store.dataDir, { recursive: true, force: true });
   }

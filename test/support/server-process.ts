@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'chatlake.js');
 
-/** `chatlake serve` in its own process, as users run it (adapted from bench/http/server-process.ts). */
+/** A server in its own process: `chatlake serve` as users run it (tests, bench/http), or a baseline server. */
 export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
@@ -25,15 +25,26 @@ process.once('exit', () => {
 });
 
 /**
- * Starts `node bin/chatlake.js <args> serve --port 0 …` and resolves once it prints "… on http://host:port"
- * on stderr. `env` is added to this process's environment (e.g. CHATLAKE_HOT_MAX_ROWS).
+ * Starts `node bin/chatlake.js <args>` (e.g. `--data-dir D serve --port 0`) and resolves once it prints
+ * "… on http://host:port" on stderr. `env` is added to this process's environment (e.g.
+ * CHATLAKE_HOT_MAX_ROWS); `nodeFlags` go before the script (e.g. --cpu-prof).
  */
 export function startServer(
   args: readonly string[],
   env: Record<string, string> = {},
   startMs = 60_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return startNodeServer([...nodeFlags, BIN, ...args], env, startMs);
+}
+
+/** Starts `node <argv>` (any server that prints "… on http://host:port" on stderr once listening). */
+export function startNodeServer(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+  startMs = 60_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, CHATLAKE_LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
