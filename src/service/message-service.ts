@@ -140,9 +140,7 @@ export class MessageService {
         ? codec.encode({ after: [(last.sent_at as Date).getTime(), String(last.message_id)], query: digest })
         : null;
     const changes = await this.changesOf(conv.platform, rows);
-    const messages = rows
-      .map((r) => apiMessage(r, changes.get(String(r.message_id))))
-      .filter((m) => !m.deleted);
+    const messages = rows.map((r) => apiMessage(r, changes.get(String(r.message_id)))).filter(shown);
     return { messages, nextCursor };
   }
 
@@ -170,7 +168,7 @@ export class MessageService {
     const after = newer
       .reverse()
       .map((r) => apiMessage(r, changes.get(String(r.message_id))))
-      .filter((m) => !m.deleted);
+      .filter(shown);
     // The centre, then what is strictly older by (time, id): messages of the centre's millisecond are newer or
     // older by their id, never both.
     const older: QueryRow[] = [];
@@ -188,9 +186,7 @@ export class MessageService {
         older.push(...batch);
     }
     const olderChanges = await this.changesOf(conv.platform, older);
-    const before = older
-      .map((r) => apiMessage(r, olderChanges.get(String(r.message_id))))
-      .filter((m) => !m.deleted);
+    const before = older.map((r) => apiMessage(r, olderChanges.get(String(r.message_id)))).filter(shown);
     return { messages: [...after, center, ...before], nextCursor: null };
   }
 
@@ -326,3 +322,6 @@ export class MessageService {
     return c;
   }
 }
+
+/** What a page shows: not deleted, and conversation content (a status sync, WeChat's 51, is kept but is not). */
+const shown = (m: ApiMessage): boolean => !m.deleted && m.kind !== 'status';

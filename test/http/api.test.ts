@@ -120,6 +120,21 @@ describe('service API', () => {
       'wechat:7000000000000000001',
     ]);
     expect(page.body.messages[1].text).toBe('hello 你好');
+
+    // A status sync (51) is stored but is not conversation content: pages leave it out, get finds it.
+    const status = envelope(
+      '7000000000000000003',
+      '<msg><op id="2"><username>wxid_alice</username></op></msg>',
+    );
+    status.data.msg_type = 51;
+    expect((await call('POST', '/webhook/wechat/hook-secret-1', { body: status })).status).toBe(200);
+    const after = await call('GET', '/api/v1/conversations/wechat:wxid_alice/messages', { token: reader });
+    expect(after.body.messages.map((m: { id: string }) => m.id)).toEqual([
+      'wechat:7000000000000000002',
+      'wechat:7000000000000000001',
+    ]);
+    const stored = await call('GET', '/api/v1/messages/wechat:7000000000000000003', { token: reader });
+    expect(stored.body).toMatchObject({ kind: 'status', conversationId: 'wechat:wxid_alice' });
   });
 
   it('conversations: create, get, list by type, update metadata, participants', async () => {
