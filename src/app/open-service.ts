@@ -9,7 +9,7 @@ import { HotTier } from '../ingest/hot-tier.js';
 import { SchemaTracker } from '../ingest/schema-tracker.js';
 import { HotCompactor } from '../jobs/hot-compactor.js';
 import { findOrphans } from '../jobs/remove-orphans.js';
-import { WriterLock } from '../lake/writer-lock.js';
+import { tryAcquireWriter } from '../lake/writer-guard.js';
 import { ApiTokens } from '../service/api-tokens.js';
 import { Attachments } from '../service/attachments.js';
 import { ConversationService } from '../service/conversation-service.js';
@@ -37,12 +37,12 @@ export async function openService(
   const { catalog } = lake;
   const writer = await lake.writer();
   const schema = await SchemaTracker.load(catalog);
-  const lock = WriterLock.tryAcquire(lake.config.dataDir, 'service start-up cleanup');
+  const lock = await tryAcquireWriter(catalog, lake.config.dataDir, 'service start-up cleanup');
   if (lock) {
     try {
       await findOrphans(catalog, lake.config.lakeDir, true);
     } finally {
-      lock.release();
+      await lock.release();
     }
   }
   const metrics = new Metrics();

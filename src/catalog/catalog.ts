@@ -27,6 +27,13 @@ export interface Catalog extends ServiceCatalog {
   revocations(platform?: string): Promise<RevocationRow[]>;
   /** How many revocations there are (they are only ever added: a cheap change signal). */
   revocationCount(): Promise<number>;
+  /**
+   * The catalog-wide right to write lake files, for writers on several machines sharing one catalog
+   * (PostgreSQL: a session advisory lock on its own connection, freed by the server when the holder's
+   * connection ends, so a dead holder never keeps it). Null while another process holds it. SQLite lives on
+   * one machine, where the data directory's writer lock suffices: its lease is always granted.
+   */
+  tryWriterLease(): Promise<WriterLease | null>;
   /** Changes whenever a file of the dataset is registered or removed (newest id and count). */
   dataFilesVersion(dataset: Dataset): Promise<string>;
   keyPartitions(dataset: Dataset, platform: string, keys: string[]): Promise<Map<string, string>>;
@@ -187,4 +194,10 @@ export interface NewQualityMetric {
 }
 export interface QualityMetricRow extends NewQualityMetric {
   value: number;
+}
+
+export interface WriterLease {
+  /** True where the lease is held across machines (other machines' writers are then known to be idle). */
+  readonly shared: boolean;
+  release(): Promise<void>;
 }

@@ -23,6 +23,7 @@ import type {
   SourceRow,
   TaskRow,
   TaskStatus,
+  WriterLease,
 } from './catalog.js';
 import type { DialectTraits } from './dialect-traits.js';
 import { KyselyServiceReader, KyselyServiceWriter } from './kysely-service-catalog.js';
@@ -39,8 +40,12 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
   constructor(
     db: Db,
     traits: DialectTraits,
-    /** Resolves once the last commit is on disk, where committing does not wait for it (SQLite: WAL fsync). */
-    private readonly durable: () => Promise<void> = async () => {},
+    private readonly hooks: {
+      /** Resolves once the last commit is on disk, where committing does not wait for it (SQLite: WAL fsync). */
+      durable?: () => Promise<void>;
+      /** The catalog-wide writer lease, where the backend has one (PostgreSQL). */
+      writerLease?: () => Promise<WriterLease | null>;
+    } = {},
   ) {
     super(db, traits);
   }
@@ -69,7 +74,7 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
         throw error;
       }
     });
-    await this.durable();
+    await this.hooks.durable?.();
     return result;
   }
 
@@ -226,6 +231,10 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();
     return num(r?.n ?? 0);
+  }
+
+  tryWriterLease(): Promise<WriterLease | null> {
+    return this.hooks.writerLease?.() ?? Promise.resolve({ shared: false, release: async () => {} });
   }
 
   async dataFilesVersion(dataset: Dataset): Promise<string> {

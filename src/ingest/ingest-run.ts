@@ -4,7 +4,7 @@ import type { Lake } from '../app/open-lake.js';
 import type { NewQualityMetric } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import { findOrphans } from '../jobs/remove-orphans.js';
-import { WriterLock } from '../lake/writer-lock.js';
+import { acquireWriter } from '../lake/writer-guard.js';
 import { type IngestCounts, zeroCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';
 import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
@@ -35,7 +35,7 @@ export async function ingest(
   const started = performance.now();
   const adapter = lake.adapter(opts.platform ?? 'wechat');
   const sources = await expandInputs(inputs);
-  const lock = WriterLock.acquire(lake.config.dataDir, 'ingest');
+  const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'ingest');
   const { catalog } = lake;
   let taskId = 0;
   const counts = zeroCounts();
@@ -75,7 +75,7 @@ export async function ingest(
     if (taskId) await catalog.finishTask(taskId, 'failed', counts, (error as Error).message).catch(() => {});
     throw error;
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 

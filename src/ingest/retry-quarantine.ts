@@ -1,6 +1,6 @@
 import type { Lake } from '../app/open-lake.js';
 import type { QuarantineRow } from '../catalog/catalog.js';
-import { WriterLock } from '../lake/writer-lock.js';
+import { acquireWriter } from '../lake/writer-guard.js';
 import { commitBatch } from './commit-batch.js';
 import { decodeLines, emptyDecoded } from './decode-lines.js';
 import { SchemaTracker } from './schema-tracker.js';
@@ -25,7 +25,7 @@ export async function retryQuarantine(
   platform = 'wechat',
 ): Promise<RetryResult> {
   const adapter = lake.adapter(platform);
-  const lock = WriterLock.acquire(lake.config.dataDir, 'quarantine retry');
+  const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'quarantine retry');
   const result: RetryResult = {
     retried: 0,
     resolved: 0,
@@ -83,7 +83,7 @@ export async function retryQuarantine(
     await lake.catalog.finishTask(taskId, 'succeeded', result);
     return result;
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 

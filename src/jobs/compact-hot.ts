@@ -4,7 +4,7 @@ import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { Pending, SchemaTracker } from '../ingest/schema-tracker.js';
 import type { LakeWriter, StagedRow, WrittenFile } from '../lake/lake-writer.js';
-import { WriterLock } from '../lake/writer-lock.js';
+import { tryAcquireWriter } from '../lake/writer-guard.js';
 import { findOrphans } from './remove-orphans.js';
 
 export interface HotCompactionDeps {
@@ -29,7 +29,7 @@ export interface HotCompaction {
  */
 export async function compactHot(deps: HotCompactionDeps, maxRows: number): Promise<HotCompaction> {
   const { catalog, writer, schema } = deps;
-  const lock = WriterLock.tryAcquire(deps.dataDir, 'hot-tier compaction');
+  const lock = await tryAcquireWriter(catalog, deps.dataDir, 'hot-tier compaction');
   if (!lock) return { rows: 0, files: 0, skipped: true };
   const written: WrittenFile[] = [];
   try {
@@ -65,7 +65,7 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
     await writer.discard(written);
     throw error;
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 

@@ -8,7 +8,7 @@ import { publishDurably } from '../lake/durable-file.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
 import { PARQUET_COPY_OPTIONS } from '../lake/lake-writer.js';
 import { newPartFileName, partitionDir, TEMP_PREFIX } from '../lake/partition-path.js';
-import { WriterLock } from '../lake/writer-lock.js';
+import { acquireWriter } from '../lake/writer-guard.js';
 
 export interface CompactOptions {
   dataset?: Dataset;
@@ -33,7 +33,7 @@ export interface CompactResult {
 export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): Promise<CompactResult> {
   const started = performance.now();
   const minFiles = Math.max(2, opts.minFiles ?? 2);
-  const lock = WriterLock.acquire(lake.config.dataDir, 'compact');
+  const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'compact');
   const result: CompactResult = { partitions: 0, filesBefore: 0, filesAfter: 0, rows: 0, seconds: 0 };
   const taskId = await lake.catalog.startTask('compact', opts);
   try {
@@ -57,7 +57,7 @@ export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): 
     await lake.catalog.finishTask(taskId, 'failed', result, (error as Error).message);
     throw error;
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 

@@ -4,7 +4,7 @@ import type { DataFileRow } from '../catalog/catalog.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
-import { WriterLock } from '../lake/writer-lock.js';
+import { acquireWriter } from '../lake/writer-guard.js';
 import { findOrphans } from './remove-orphans.js';
 
 export interface Problem {
@@ -133,12 +133,14 @@ export async function validateLake(
   for (const d of report.duplicates)
     problem('duplicate', `${d.dataset} ${d.platform}:${d.key} stored ${d.copies} times`);
   if (!opts.duplicatesOnly) {
-    const lock = opts.repair ? WriterLock.acquire(lake.config.dataDir, 'validate --repair') : null;
+    const lock = opts.repair
+      ? await acquireWriter(lake.catalog, lake.config.dataDir, 'validate --repair')
+      : null;
     try {
       report.orphans = await findOrphans(lake.catalog, lake.config.lakeDir, false);
       if (lock) report.repaired = await findOrphans(lake.catalog, lake.config.lakeDir, true);
     } finally {
-      lock?.release();
+      await lock?.release();
     }
     const left = report.orphans.filter((o) => !report.repaired.includes(o));
     for (const o of left)

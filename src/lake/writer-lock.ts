@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ChatlakeError } from '../core/errors.js';
 
 /** Tells this process's locks from a dead process's that had the same pid (pid reuse, containers). */
 const INSTANCE = randomBytes(8).toString('hex');
+const HOST = hostname();
 /** A takeover marker older than this was left by a process that died while taking over. */
 const STALE_TAKEOVER_MS = 10_000;
 
 interface Holder {
   pid: number;
+  /** The holder's machine: its pid means nothing on another one. */
+  host?: string;
   instance?: string;
   token?: string;
   purpose: string;
@@ -32,18 +36,22 @@ export class WriterLock {
     readonly tookOver: boolean,
   ) {}
 
-  static acquire(dataDir: string, purpose: string): WriterLock {
+  /**
+   * `leaseHeld`: the caller holds the catalog's writer lease (PostgreSQL), so a holder on another machine is
+   * not writing (it would hold the lease): its lock is a leftover of a node that died, and is taken over.
+   */
+  static acquire(dataDir: string, purpose: string, leaseHeld = false): WriterLock {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, 'writer.lock');
     let tookOver = false;
     for (let attempt = 0; attempt < 3; attempt++) {
       const token = randomBytes(8).toString('hex');
-      if (create(path, { pid: process.pid, instance: INSTANCE, token, purpose })) {
+      if (create(path, { pid: process.pid, host: HOST, instance: INSTANCE, token, purpose })) {
         return new WriterLock(path, token, tookOver);
       }
       const holder = readHolder(path);
       if (holder === undefined) continue; // released meanwhile
-      if (holder && isAlive(holder)) {
+      if (holder && isAlive(holder, leaseHeld)) {
         throw new ChatlakeError(
           'busy',
           `another chatlake process (pid ${holder.pid}, ${holder.purpose}) is writing to ${dataDir}`,
@@ -59,9 +67,9 @@ export class WriterLock {
   }
 
   /** The lock, or null if another live process holds it (background jobs skip a round instead of failing). */
-  static tryAcquire(dataDir: string, purpose: string): WriterLock | null {
+  static tryAcquire(dataDir: string, purpose: string, leaseHeld = false): WriterLock | null {
     try {
-      return WriterLock.acquire(dataDir, purpose);
+      return WriterLock.acquire(dataDir, purpose, leaseHeld);
     } catch (error) {
       if (error instanceof ChatlakeError && error.code === 'busy') return null;
       throw error;
@@ -136,7 +144,8 @@ function readHolder(path: string): Holder | null | undefined {
   }
 }
 
-function isAlive(holder: Holder): boolean {
+function isAlive(holder: Holder, leaseHeld: boolean): boolean {
+  if (holder.host !== undefined && holder.host !== HOST) return !leaseHeld;
   if (holder.pid === process.pid) return holder.instance === INSTANCE;
   try {
     process.kill(holder.pid, 0);

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { OpenCatalogOptions } from '../../src/catalog/open-catalog-options.js';
 import { openPostgresCatalog } from '../../src/catalog/postgres/open-postgres-catalog.js';
@@ -43,5 +44,45 @@ describe('opening the PostgreSQL catalog', () => {
     expect(() => resolveConfig({}, { CHATLAKE_DATABASE_URL: 'mysql://h/db' })).toThrow(
       /CHATLAKE_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
     );
+  });
+});
+
+describe('the writer lease on PostgreSQL (one lake writer across machines)', () => {
+  it('has one holder at a time across catalogs, and frees itself when the holder goes away', async () => {
+    const database = await postgresDatabase();
+    const a = await openPostgresCatalog(database.url);
+    const b = await openPostgresCatalog(database.url);
+    try {
+      const first = await a.tryWriterLease();
+      expect(first).toMatchObject({ shared: true });
+      expect(await b.tryWriterLease()).toBeNull();
+      expect(await a.tryWriterLease()).toBeNull(); // a second holder in the same process too
+      await first!.release();
+      const second = await b.tryWriterLease();
+      expect(second).not.toBeNull();
+      // The holder's connection ends without a release (its process died): the server frees the lease.
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        const killed = await admin.query(
+          "select pg_terminate_backend(pid) as ok from pg_locks where locktype = 'advisory' and granted",
+        );
+        expect(killed.rows).toEqual([{ ok: true }]);
+      } finally {
+        await admin.end();
+      }
+      let third = await a.tryWriterLease();
+      for (let i = 0; !third && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        third = await a.tryWriterLease();
+      }
+      expect(third).not.toBeNull();
+      await second!.release(); // on a dead connection: dropped, no error
+      await third!.release();
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
   });
 });

@@ -97,4 +97,19 @@ describe('WriterLock across processes', () => {
       dir.remove();
     }
   }, 60_000);
+
+  it("treats another machine's lock as held, unless the catalog's writer lease says that machine is idle", () => {
+    const dir = tempDir();
+    try {
+      // pid 1 is alive here, but it is another machine's pid: only the lease can tell that holder is gone.
+      const foreign = { pid: 1, host: 'another-machine', token: 't', purpose: 'ingest' };
+      writeFileSync(join(dir.path, 'writer.lock'), JSON.stringify(foreign));
+      expect(WriterLock.tryAcquire(dir.path, 'test')).toBeNull();
+      const lock = WriterLock.acquire(dir.path, 'test', true);
+      expect(lock.tookOver).toBe(true);
+      lock.release();
+    } finally {
+      dir.remove();
+    }
+  });
 });

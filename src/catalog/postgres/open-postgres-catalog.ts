@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { WriterLease } from '../catalog.js';
 import { KyselyCatalog } from '../kysely-catalog.js';
 import { migrateCatalog } from '../migrate-catalog.js';
 import type { OpenCatalogOptions } from '../open-catalog-options.js';
@@ -44,5 +45,51 @@ export async function openPostgresCatalog(
       throw error;
     }
   }
-  return new KyselyCatalog(db, postgresTraits);
+  return new KyselyCatalog(db, postgresTraits, { writerLease: () => tryAdvisoryLease(pool) });
+}
+
+/** The advisory lock key of the writer lease (any constant: one catalog database serves one lake). */
+const WRITER_LEASE_KEY = 4_811_203_977;
+
+/**
+ * A session advisory lock on a connection of its own, held until release. The server frees it when that
+ * connection ends; keepalives on the connection make a holder whose machine vanished count as gone within
+ * about 30 s rather than the OS default of hours.
+ */
+async function tryAdvisoryLease(pool: pg.Pool): Promise<WriterLease | null> {
+  const client = await pool.connect();
+  // A checked-out client's connection error is emitted on the client, not the pool: without a listener a
+  // server restart would crash the process. The lease is gone then; release() drops the client.
+  const ignore = () => {};
+  client.on('error', ignore);
+  const done = (error?: Error) => {
+    client.off('error', ignore);
+    client.release(error);
+  };
+  try {
+    await client.query(
+      'set tcp_keepalives_idle = 10; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 4',
+    );
+    const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [
+      WRITER_LEASE_KEY,
+    ]);
+    if (!r.rows[0]?.ok) {
+      done();
+      return null;
+    }
+  } catch (error) {
+    done(error as Error);
+    throw error;
+  }
+  return {
+    shared: true,
+    async release() {
+      try {
+        await client.query('select pg_advisory_unlock($1)', [WRITER_LEASE_KEY]);
+        done();
+      } catch (error) {
+        done(error as Error); // a broken connection is dropped, and the server has freed its lock
+      }
+    },
+  };
 }

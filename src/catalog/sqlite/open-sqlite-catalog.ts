@@ -29,7 +29,7 @@ export async function openSqliteCatalog(
   database.pragma('temp_store = MEMORY');
   const db = new Kysely<CatalogSchema>({ dialect: new SqliteDialect({ database }) });
   if (options.migrate !== false) await migrateCatalog(db, sqliteTraits);
-  return new KyselyCatalog(db, sqliteTraits, walSync(path));
+  return new KyselyCatalog(db, sqliteTraits, { durable: walSync(path) });
 }
 
 /** fdatasync of the database's WAL file (and, once, of its directory, which holds the WAL's name). */
