@@ -81,8 +81,7 @@ export class QueryService {
     }
     const duck = await siblingConnection(this.duck);
     try {
-      const hotTable = await this.hotSource(duck, dataset, hot);
-      const sources: Source[] = hotTable ? [...files, hotTable] : files;
+      const sources = await this.withHot(duck, dataset, files, hot);
       if (q.limit === undefined) {
         if (sources.length > 0) yield* this.stream(duck, await this.statement(duck, q, sources));
         return;
@@ -171,8 +170,7 @@ export class QueryService {
     try {
       const dataset = q.dataset ?? 'messages';
       const { files, hot } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () => this.files(q));
-      const hotTable = await this.hotSource(duck, dataset, hot);
-      const sources: Source[] = hotTable ? [...files, hotTable] : files;
+      const sources = await this.withHot(duck, dataset, files, hot);
       if (sources.length === 0) throw new ChatlakeError('not_found', 'no rows match; nothing written');
       const plan = await this.statement(duck, q, sources);
       const reader = await duck.runAndReadAll(
@@ -201,8 +199,7 @@ export class QueryService {
     );
     const duck = await siblingConnection(this.duck);
     try {
-      const hot = await this.hotSource(duck, 'messages', hotRows);
-      const sources: Source[] = [...files, ...(hot ? [hot] : [])];
+      const sources = await this.withHot(duck, 'messages', files, hotRows);
       if (sources.length === 0) return [];
       await this.loadRevocations(duck);
       const sql =
@@ -232,21 +229,27 @@ export class QueryService {
     );
   }
 
-  /** Loads hot-tier records into a temp table of this connection (null when there are none). */
-  private async hotSource(
+  /** The files, plus the hot-tier records loaded into a temp table of this connection when there are any. */
+  private async withHot(
     duck: DuckDBConnection,
     dataset: Dataset,
+    files: readonly DataFileRow[],
     rows: readonly HotRecordRow[],
-  ): Promise<Source | null> {
-    if (rows.length === 0) return null;
+  ): Promise<Source[]> {
+    if (rows.length === 0) return [...files];
     const table = `hot_${dataset}_${++this.hotTables}`;
     await new LakeWriter(duck, this.lakeDir).loadTable(
       dataset,
       rows.map((r) => JSON.parse(r.record) as { raw: string }),
       table,
     );
-    const times = rows.map((r) => r.time);
-    return { table, minTime: Math.min(...times), maxTime: Math.max(...times) };
+    let minTime = Number.POSITIVE_INFINITY;
+    let maxTime = Number.NEGATIVE_INFINITY;
+    for (const r of rows) {
+      minTime = Math.min(minTime, r.time);
+      maxTime = Math.max(maxTime, r.time);
+    }
+    return [...files, { table, minTime, maxTime }];
   }
 
   /** One relation over the sources: the listed Parquet files and the hot table, by column name. */
