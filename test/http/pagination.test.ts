@@ -163,47 +163,45 @@ describe.each(['sqlite', 'postgres'] as const)(
       dir.remove();
     }, 120_000);
 
-    /** Walks /messages newest first through the cursor; every page checked on the way. */
-    const walkNewestFirst = async (query: string, limit = PAGE): Promise<{ pages: number; seen: Msg[] }> => {
+    /** Follows `url`'s cursor to the end; every page answered 200 and holding at most `limit` messages. */
+    const walk = async (
+      url: string,
+      limit: number,
+      pageOf: (json: Record<string, unknown>) => Msg[],
+    ): Promise<{ pages: number; seen: Msg[] }> => {
       const seen: Msg[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
         const c: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const r = await call(
-          'GET',
-          `/api/v1/conversations/chatlake:walk/messages?limit=${limit}${query}${c}`,
-        );
+        const r = await call('GET', `${url}${c}`);
         expect(r.status, JSON.stringify(r.json)).toBe(200);
-        const page = r.json.messages as Msg[];
+        const page = pageOf(r.json);
         expect(page.length).toBeLessThanOrEqual(limit);
-        seen.push(...page.map((m) => ({ id: m.id, sentAt: m.sentAt })));
+        seen.push(...page);
         cursor = r.json.nextCursor;
         pages++;
       } while (cursor);
       return { pages, seen };
     };
 
+    /** Walks /messages newest first through the cursor. */
+    const walkNewestFirst = (query: string, limit = PAGE) =>
+      walk(`/api/v1/conversations/chatlake:walk/messages?limit=${limit}${query}`, limit, (json) =>
+        (json.messages as Msg[]).map((m) => ({ id: m.id, sentAt: m.sentAt })),
+      );
+
     /** Walks /query oldest first through its cursor (the API's other direction). */
-    const walkOldestFirst = async (to: string): Promise<{ pages: number; seen: Msg[] }> => {
-      const seen: Msg[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const c: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const r = await call(
-          'GET',
-          `/api/v1/query?platform=chatlake&conversation=walk&order=asc&to=${to}&columns=message_id,sent_at&limit=${PAGE}${c}`,
-        );
-        expect(r.status, JSON.stringify(r.json)).toBe(200);
-        for (const row of r.json.rows as { message_id: string; sent_at: string }[]) {
-          seen.push({ id: `chatlake:${row.message_id}`, sentAt: new Date(row.sent_at).toISOString() });
-        }
-        cursor = r.json.nextCursor;
-        pages++;
-      } while (cursor);
-      return { pages, seen };
-    };
+    const walkOldestFirst = (to: string) =>
+      walk(
+        `/api/v1/query?platform=chatlake&conversation=walk&order=asc&to=${to}&columns=message_id,sent_at&limit=${PAGE}`,
+        PAGE,
+        (json) =>
+          (json.rows as { message_id: string; sent_at: string }[]).map((row) => ({
+            id: `chatlake:${row.message_id}`,
+            sentAt: new Date(row.sent_at).toISOString(),
+          })),
+      );
 
     /** The walk holds every one of `expected` exactly once, in their order, and nothing twice or unknown. */
     const checkWalk = (label: string, seen: Msg[], expected: Msg[], order: 'desc' | 'asc') => {
