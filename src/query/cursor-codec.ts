@@ -53,8 +53,9 @@ export class CursorCodec {
   }
 }
 
-/** body.signature, both base64url: anything else is refused before any byte comparison. */
-const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** body.signature, both base64url: anything else is refused before any byte comparison (and by the API's schema). */
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+const CURSOR_SHAPE = new RegExp(CURSOR_PATTERN);
 
 const invalid = (message: string) =>
   new ChatlakeError('invalid_argument', message, 'start again without --cursor');

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { MESSAGE_KINDS } from '../../core/message.js';
+import { CURSOR_PATTERN } from '../../query/cursor-codec.js';
 
 /** Schemas shared by several routes. */
 export const Id = Type.String({ minLength: 3, maxLength: 300 });
@@ -23,4 +24,4 @@ export const API_MESSAGE_KINDS = MESSAGE_KINDS.filter((k) => k !== 'revoke' && k
 export const MessageKind = Type.Union(API_MESSAGE_KINDS.map((k) => Type.Literal(k)));
 export const IsoTime = Type.String({ format: 'date-time' });
 /** A cursor as chatlake issues them: base64url body "." base64url signature. */
-export const Cursor = Type.String({ maxLength: 2048, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });
+export const Cursor = Type.String({ maxLength: 2048, pattern: CURSOR_PATTERN });
