@@ -10,7 +10,7 @@
 //    the newest page of 20 conversations in turn (repeats: the page cache may answer), then pages `before` a
 //    random time (each one new).
 // 3. visibility: a webhook POST acknowledged → returned by the messages endpoint, median of `samples`.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openLake } from '../../src/app/open-lake.js';
@@ -52,6 +52,20 @@ const WARMUP = 2;
 
 const results: Record<string, unknown> = {};
 const log = (s: string) => process.stderr.write(`${s}\n`);
+/** User + system CPU seconds a process used so far (all its threads), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** The load of `run`, and the server's CPU time per answered request (noise-robust beside the rates). */
+async function measured(pid: number, run: () => Promise<LoadResult>) {
+  const before = cpuSeconds(pid);
+  const result = await run();
+  const answered = Object.values(result.status).reduce((a, b) => a + b, 0);
+  return { result, cpuMicrosPerRequest: Math.round(((cpuSeconds(pid) - before) / answered) * 1e6) };
+}
+
 const summary = (r: LoadResult) => ({
   perSecond: Math.round(r.perSecond),
   p50ms: ms(r.p50),
@@ -112,7 +126,7 @@ function postWebhook(
 async function webhookRun(
   backend: Backend,
   pool: readonly string[],
-  base: LoadResult,
+  base: { result: LoadResult; cpuMicrosPerRequest: number },
   databaseUrl: string | null,
 ): Promise<Record<string, unknown>> {
   const dataDir = join(out, `http-webhook-${backend}`);
@@ -121,13 +135,18 @@ async function webhookRun(
   const src = new BodySource(pool, 0);
   const acked = new Set<string>();
   let ours: LoadResult;
+  let cpuMicros = 0;
   let stopMs = 0;
   try {
     await postWebhook(server.url, src, acked, { seconds: WARMUP, connections });
     const warmAcked = acked.size;
-    ours = await postWebhook(server.url, src, acked, { seconds: duration, connections });
+    const run = await measured(server.pid, () =>
+      postWebhook(server.url, src, acked, { seconds: duration, connections }),
+    );
+    ours = run.result;
+    cpuMicros = run.cpuMicrosPerRequest;
     log(
-      `  chatlake webhook (${backend}): ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms, ratio ${(ours.perSecond / base.perSecond).toFixed(3)} (${acked.size - warmAcked} acknowledged in the timed run)`,
+      `  chatlake webhook (${backend}): ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms, ratio ${(ours.perSecond / base.result.perSecond).toFixed(3)}, server CPU ${cpuMicros} µs/request (${acked.size - warmAcked} acknowledged in the timed run)`,
     );
   } finally {
     const t = performance.now();
@@ -160,9 +179,10 @@ async function webhookRun(
   const storedNotAcked = [...stored.keys()].filter((id) => !acked.has(id));
   return {
     catalog: backend,
-    chatlake: summary(ours),
-    ratio: +(ours.perSecond / base.perSecond).toFixed(3),
-    ratioMet: ours.perSecond / base.perSecond >= 0.5,
+    chatlake: { ...summary(ours), serverCpuMicrosPerRequest: cpuMicros },
+    ratio: +(ours.perSecond / base.result.perSecond).toFixed(3),
+    ratioMet: ours.perSecond / base.result.perSecond >= 0.5,
+    cpuRatio: +(base.cpuMicrosPerRequest / cpuMicros).toFixed(3),
     p99Met: ours.p99 <= 10,
     exactlyOnce: {
       requestsSent: src.taken,
@@ -192,15 +212,19 @@ if (cases.has('webhook')) {
   );
 
   const noop = await startNodeServer(['bin/run-ts.js', 'bench/http/noop-server.ts']);
-  let base: LoadResult;
+  let base: { result: LoadResult; cpuMicrosPerRequest: number };
   try {
     const src = new BodySource(pool, 0);
     await postWebhook(noop.url, src, new Set(), { seconds: WARMUP, connections });
-    base = await postWebhook(noop.url, src, new Set(), { seconds: duration, connections });
+    base = await measured(noop.pid, () =>
+      postWebhook(noop.url, src, new Set(), { seconds: duration, connections }),
+    );
   } finally {
     await noop.stop(5_000);
   }
-  log(`  no-op Fastify POST: ${Math.round(base.perSecond)}/s p50 ${ms(base.p50)} ms p99 ${ms(base.p99)} ms`);
+  log(
+    `  no-op Fastify POST: ${Math.round(base.result.perSecond)}/s p50 ${ms(base.result.p50)} ms p99 ${ms(base.result.p99)} ms, server CPU ${base.cpuMicrosPerRequest} µs/request`,
+  );
 
   const byBackend: Record<string, unknown> = {};
   for (const backend of backends) {
@@ -223,7 +247,7 @@ if (cases.has('webhook')) {
   results.webhook = {
     connections,
     seconds: duration,
-    noopFastify: summary(base),
+    noopFastify: { ...summary(base.result), serverCpuMicrosPerRequest: base.cpuMicrosPerRequest },
     ...byBackend,
   };
 }
