@@ -1,5 +1,5 @@
 import type { Catalog, NewQuarantine } from '../catalog/catalog.js';
-import type { NewHotRecord } from '../catalog/service-catalog.js';
+import type { NewAuditEntry, NewHotRecord } from '../catalog/service-catalog.js';
 import { type Dataset, type LakeRecord, recordKey, recordTime } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
 import { RecordEffects } from './record-effects.js';
@@ -11,6 +11,8 @@ export interface AcceptItem {
   quarantine?: NewQuarantine;
   /** Payload field names per dataset (the schema-version signal). */
   fields?: ReadonlySet<string>;
+  /** Appended to the audit log in the same transaction, if the item stores a record (a repeat does not). */
+  audit?: NewAuditEntry;
 }
 
 export interface AcceptOutcome {
@@ -139,6 +141,8 @@ export class HotTier {
         });
       }
       await tx.addHotRecords(hot);
+      for (const [i, item] of items.entries())
+        if (item.audit && outcomes[i]!.stored > 0) await tx.appendAudit(item.audit);
       await effects.apply(tx);
       const rejected = items.flatMap((item) => (item.quarantine ? [item.quarantine] : []));
       await tx.addQuarantine(rejected, null);

@@ -36,7 +36,7 @@ export class MessageService {
     conv: PublicId,
     input: ApiMessageInput,
     rawText: string,
-    opts: { idempotencyId?: string; async?: boolean },
+    opts: { actor: string; idempotencyId?: string; async?: boolean },
   ): Promise<WriteResult> {
     const c = await this.writableConversation(conv);
     const participants = await this.lake.catalog.participants(c.platform, c.conversationId);
@@ -67,7 +67,16 @@ export class MessageService {
       const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM);
       if (row) return { status: 202, id: this.repeatOf(row, message, input).id };
     }
-    const accepted = this.hot.accept({ records: [{ dataset: 'messages', record: message }] });
+    const accepted = this.hot.accept({
+      records: [{ dataset: 'messages', record: message }],
+      audit: {
+        at: message.receivedAt ?? Date.now(),
+        actor: opts.actor,
+        action: 'message.create',
+        target: formatId(API_PLATFORM, messageId),
+        detail: null,
+      },
+    });
     if (opts.async) {
       accepted.catch(() => {});
       return { status: 202, id: formatId(API_PLATFORM, messageId) };

@@ -243,6 +243,16 @@ describe('service API', () => {
       (m: { text: string }) => m.text,
     );
     expect(texts.sort()).toEqual(['first', 'later', 'race']);
+    // Each stored message is audited once, by the token that wrote it (async ones at their commit); the
+    // repeats under an idempotency key and the refused posts are not.
+    const ids: string[] = (await call('GET', `${url}?limit=50`, { token: reader })).body.messages.map(
+      (m: { id: string }) => m.id,
+    );
+    const mine = (await service.context.lake.catalog.auditLog()).filter(
+      (e) => e.action === 'message.create' && ids.includes(e.target),
+    );
+    expect(mine.map((e) => e.target).sort()).toEqual([...ids].sort());
+    expect(new Set(mine.map((e) => e.actor))).toEqual(new Set([`token:${writerId}`]));
   });
 
   it('edits keep history, deletes hide until restored, acks record delivered/read', async () => {
@@ -384,7 +394,13 @@ describe('service API', () => {
     expect(ok.body.entries).toBeGreaterThanOrEqual(8);
     const actions = (await service.context.lake.catalog.auditLog()).map((e) => e.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['token.create', 'token.revoke', 'conversation.create', 'message.delete']),
+      expect.arrayContaining([
+        'token.create',
+        'token.revoke',
+        'conversation.create',
+        'message.create',
+        'message.delete',
+      ]),
     );
     const db = (
       service.context.lake.catalog as unknown as {

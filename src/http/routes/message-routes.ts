@@ -56,6 +56,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
       const async = req.headers['x-write-mode'] === 'async';
       const write = async (idempotencyId?: string) => {
         const r: WriteResult = await ctx.messages.post(conv, body, JSON.stringify(body), {
+          actor: req.actor,
           idempotencyId,
           async,
         });
