@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import { type DuckDBConnection, VARCHAR } from '@duckdb/node-api';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import type { HotFilter, HotRecordRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
 import { MESSAGE_KINDS } from '../core/message.js';
-import { siblingConnection, sqlString } from '../lake/duckdb-engine.js';
+import { appendColumns, siblingConnection, sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import { catalogSnapshot } from './catalog-snapshot.js';
@@ -342,17 +342,12 @@ export class QueryService {
     if (version === this.revocationsVersion) return;
     const rows = await this.catalog.revocations();
     await duck.run('CREATE OR REPLACE TABLE revocations_next (platform VARCHAR, message_id VARCHAR)');
-    if (rows.length > 0) {
-      const appender = await duck.createAppender('revocations_next');
-      for (let i = 0; i < rows.length; i += 2048) {
-        const part = rows.slice(i, i + 2048);
-        const chunk = DuckDBDataChunk.create([VARCHAR, VARCHAR], part.length);
-        chunk.setColumns([part.map((r) => r.platform), part.map((r) => r.messageId)]);
-        appender.appendDataChunk(chunk);
-      }
-      appender.flushSync();
-      appender.closeSync();
-    }
+    await appendColumns(
+      duck,
+      'revocations_next',
+      [VARCHAR, VARCHAR],
+      [rows.map((r) => r.platform), rows.map((r) => r.messageId)],
+    );
     await duck.run('CREATE OR REPLACE TABLE revocations AS SELECT * FROM revocations_next');
     this.revocationsVersion = version;
   }

@@ -1,9 +1,16 @@
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  type DuckDBConnection,
+  DuckDBInstance,
+  StatementType,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type { Catalog } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
-import { sqlString } from '../lake/duckdb-engine.js';
+import { appendColumns, sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import { catalogSnapshot } from './catalog-snapshot.js';
@@ -39,14 +46,24 @@ export class SqlSession {
       }
       await duck.run(`CREATE VIEW _${dataset} AS ${source}`);
     }
+    // Catalog tables, appended column by column with times as epoch ms, then typed.
     const revoked = await catalog.revocations();
     await duck.run(
-      'CREATE TABLE revocations (platform VARCHAR, message_id VARCHAR, revoke_id VARCHAR, revoked_at TIMESTAMPTZ)',
+      'CREATE TEMP TABLE _revocations (platform VARCHAR, message_id VARCHAR, revoke_id VARCHAR, revoked_at BIGINT)',
     );
-    await insertRows(
+    await appendColumns(
       duck,
-      'revocations',
-      revoked.map((r) => [r.platform, r.messageId, r.revokeId, iso(r.revokedAt)]),
+      '_revocations',
+      [VARCHAR, VARCHAR, VARCHAR, BIGINT],
+      [
+        revoked.map((r) => r.platform),
+        revoked.map((r) => r.messageId),
+        revoked.map((r) => r.revokeId),
+        revoked.map((r) => BigInt(r.revokedAt)),
+      ],
+    );
+    await duck.run(
+      `CREATE TABLE revocations AS SELECT platform, message_id, revoke_id, ${timestamp('revoked_at')} AS revoked_at FROM _revocations`,
     );
     await duck.run(
       'CREATE VIEW messages AS SELECT m.*, r.message_id IS NOT NULL AS revoked FROM _messages m ' +
@@ -54,21 +71,28 @@ export class SqlSession {
     );
     await duck.run('CREATE VIEW contacts AS SELECT * FROM _contacts');
     await duck.run('CREATE VIEW events AS SELECT * FROM _events');
+    const conversations = await catalog.conversations();
     await duck.run(
-      'CREATE TABLE conversations (platform VARCHAR, conversation_id VARCHAR, is_group BOOLEAN, first_at TIMESTAMPTZ, last_at TIMESTAMPTZ, message_count BIGINT)',
+      'CREATE TEMP TABLE _conversations (platform VARCHAR, conversation_id VARCHAR, is_group BOOLEAN, first_at BIGINT, last_at BIGINT, message_count BIGINT)',
     );
-    await insertRows(
+    await appendColumns(
       duck,
-      'conversations',
-      (await catalog.conversations()).map((c) => [
-        c.platform,
-        c.conversationId,
-        c.isGroup,
-        iso(c.firstAt),
-        iso(c.lastAt),
-        c.messageCount,
-      ]),
+      '_conversations',
+      [VARCHAR, VARCHAR, BOOLEAN, BIGINT, BIGINT, BIGINT],
+      [
+        conversations.map((c) => c.platform),
+        conversations.map((c) => c.conversationId),
+        conversations.map((c) => c.isGroup),
+        conversations.map((c) => BigInt(c.firstAt)),
+        conversations.map((c) => BigInt(c.lastAt)),
+        conversations.map((c) => BigInt(c.messageCount)),
+      ],
     );
+    await duck.run(
+      `CREATE TABLE conversations AS SELECT platform, conversation_id, is_group, ${timestamp('first_at')} AS first_at, ${timestamp('last_at')} AS last_at, message_count FROM _conversations`,
+    );
+    await duck.run('DROP TABLE _revocations');
+    await duck.run('DROP TABLE _conversations');
     await duck.run(`SET allowed_directories = [${sqlString(`${lakeDir}/`)}]`);
     await duck.run('SET enable_external_access = false');
     await duck.run('SET lock_configuration = true');
@@ -117,17 +141,5 @@ function emptyColumns(dataset: Dataset): string {
   return [...columns.map((c) => `NULL::${c.type} AS "${c.name}"`), 'NULL::VARCHAR AS raw'].join(', ');
 }
 
-async function insertRows(duck: DuckDBConnection, table: string, rows: unknown[][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    const part = rows.slice(i, i + 500);
-    const params: (string | number | boolean | null)[] = [];
-    const tuples = part.map((row) => `(${row.map((v) => `$${params.push(sqlParam(v))}`).join(', ')})`);
-    await duck.run(`INSERT INTO ${table} VALUES ${tuples.join(', ')}`, params);
-  }
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function sqlParam(v: unknown): string | number | boolean | null {
-  return v === null || v === undefined ? null : (v as string | number | boolean);
-}
+/** An epoch-ms BIGINT column as TIMESTAMPTZ, exactly (µs, no float). */
+const timestamp = (column: string) => `make_timestamptz(${column} * 1000)`;
