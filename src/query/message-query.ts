@@ -12,6 +12,8 @@ export interface MessageQuery {
   type?: string;
   /** Substring of the readable text (case-insensitive; CJK works as is). */
   text?: string;
+  /** Leave out status syncs (kind `status`, WeChat's 51): stored and readable by id, but not conversation content. */
+  withoutStatus?: boolean;
   /** Output columns; default: the dataset's default columns. */
   columns?: string[];
   order?: 'asc' | 'desc';

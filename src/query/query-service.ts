@@ -292,6 +292,7 @@ export class QueryService {
       if (q.sender) where.push(`m.sender_id = ${bind(q.sender)}`);
       if (q.type) where.push(typeFilter(q.type, bind));
       if (q.text) where.push(`contains(lower(m.text), lower(${bind(q.text)}))`);
+      if (q.withoutStatus) where.push("m.kind <> 'status'");
     } else if (q.type && dataset === 'events') where.push(`m.event_type = ${bind(q.type)}`);
     const desc = q.order === 'desc';
     const keyset = this.keyset(q);
@@ -371,22 +372,28 @@ function hotFilter(q: MessageQuery): HotFilter {
 function pageKey(q: MessageQuery): string | null {
   if ((q.dataset ?? 'messages') !== 'messages' || q.limit === undefined || !q.platform || !q.conversation)
     return null;
-  const { platform, conversation, from, to, sender, type, text, columns, order, limit, cursor, keyset } = q;
-  return JSON.stringify([
-    platform,
-    conversation,
-    from,
-    to,
-    sender,
-    type,
-    text,
-    columns,
-    order,
-    limit,
-    cursor,
-    keyset,
-  ]);
+  return JSON.stringify(PAGE_KEY_FIELDS.map((field) => q[field]));
 }
+
+/**
+ * Every field of a query but the dataset (always messages here): a page is cached under all of them. A
+ * Record, so that a field added to MessageQuery and not here fails to compile (pages would mix up).
+ */
+const PAGE_KEY_FIELDS = Object.keys({
+  platform: true,
+  conversation: true,
+  from: true,
+  to: true,
+  sender: true,
+  type: true,
+  text: true,
+  withoutStatus: true,
+  columns: true,
+  order: true,
+  limit: true,
+  cursor: true,
+  keyset: true,
+} satisfies Record<Exclude<keyof MessageQuery, 'dataset'>, true>) as (keyof MessageQuery)[];
 
 /** Groups sources into runs in the query's order such that every row of a run comes strictly before (after,
  * for desc) every row of the next: sources whose time ranges overlap or touch share a run. */

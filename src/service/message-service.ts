@@ -128,29 +128,40 @@ export class MessageService {
     const upper = Math.min(keyset ? keyset[0] + 1 : c.lastAt + 1, q.before ?? Number.POSITIVE_INFINITY);
     const lower = Math.max(q.after === undefined ? c.firstAt : q.after + 1, c.firstAt);
     // The query service reads the newest files first and stops at the limit: a page touches a day or two.
-    const rows: QueryRow[] = [];
-    for await (const batch of query.rows({
-      dataset: 'messages',
-      platform: conv.platform,
-      conversation: conv.id,
-      from: lower,
-      to: upper,
-      order: 'desc',
-      limit: q.limit + 1,
-      keyset,
-      columns: VIEW_COLUMNS,
-    }))
-      rows.push(...batch);
-    const more = rows.length > q.limit;
-    if (more) rows.length = q.limit;
-    const last = rows.at(-1);
-    const nextCursor =
-      more && last
-        ? codec.encode({ after: [(last.sent_at as Date).getTime(), String(last.message_id)], query: digest })
-        : null;
-    const changes = await this.changesOf(conv.platform, rows);
-    const messages = rows.map((r) => apiMessage(r, changes.get(String(r.message_id)))).filter(shown);
-    return { messages, nextCursor };
+    // Deleted messages are read and left out, so the read goes on after the last row until the page, and
+    // one more message (is there a next page?), is full or the conversation has no more.
+    const page: { row: QueryRow; message: ApiMessage }[] = [];
+    let after = keyset;
+    for (;;) {
+      const want = q.limit + 1 - page.length;
+      const rows: QueryRow[] = [];
+      for await (const batch of query.rows({
+        dataset: 'messages',
+        platform: conv.platform,
+        conversation: conv.id,
+        from: lower,
+        to: upper,
+        order: 'desc',
+        limit: want,
+        keyset: after,
+        withoutStatus: true,
+        columns: VIEW_COLUMNS,
+      }))
+        rows.push(...batch);
+      const changes = await this.changesOf(conv.platform, rows);
+      for (const row of rows) {
+        const message = apiMessage(row, changes.get(String(row.message_id)));
+        if (!message.deleted) page.push({ row, message });
+      }
+      const last = rows.at(-1);
+      if (rows.length < want || !last || page.length > q.limit) break;
+      after = keyAfter(last);
+    }
+    const more = page.length > q.limit;
+    if (more) page.length = q.limit;
+    const last = page.at(-1)?.row;
+    const nextCursor = more && last ? codec.encode({ after: keyAfter(last), query: digest }) : null;
+    return { messages: page.map((p) => p.message), nextCursor };
   }
 
   /** The message and its neighbours: about half older, half newer, newest first. No cursor. */
@@ -170,6 +181,7 @@ export class MessageService {
       order: 'asc',
       limit: Math.floor((limit - 1) / 2),
       keyset: [t, messageId],
+      withoutStatus: true,
       columns: VIEW_COLUMNS,
     }))
       newer.push(...batch);
@@ -190,6 +202,7 @@ export class MessageService {
         order: 'desc',
         limit: limit - after.length - 1,
         keyset: [t, messageId],
+        withoutStatus: true,
         columns: VIEW_COLUMNS,
       }))
         older.push(...batch);
@@ -332,5 +345,11 @@ export class MessageService {
   }
 }
 
-/** What a page shows: not deleted, and conversation content (a status sync, WeChat's 51, is kept but is not). */
-const shown = (m: ApiMessage): boolean => !m.deleted && m.kind !== 'status';
+/** What a page shows: messages not deleted (status syncs are left out by the query itself). */
+const shown = (m: ApiMessage): boolean => !m.deleted;
+
+/** A row's place in newest-first order: the keyset to read on after it. */
+const keyAfter = (row: QueryRow): [number, string] => [
+  (row.sent_at as Date).getTime(),
+  String(row.message_id),
+];
