@@ -5,7 +5,7 @@ import { ChatlakeError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import type { HotTier } from '../ingest/hot-tier.js';
 import { API_PLATFORM, type ApiMessageInput, apiMessage as canonical } from '../platforms/api/api-message.js';
-import type { QueryRow } from '../query/message-query.js';
+import type { MessageQuery, QueryRow } from '../query/message-query.js';
 import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
 import { formatId, type PublicId } from './public-id.js';
 
@@ -121,41 +121,29 @@ export class MessageService {
 
   async list(conv: PublicId, q: ListQuery): Promise<MessagePage> {
     const c = await this.conversation(conv);
-    const query = await this.lake.query();
     const digest = `messages:${conv.platform}:${conv.id}:${q.before ?? ''}:${q.after ?? ''}`;
-    const codec = query.cursorCodec;
+    const codec = (await this.lake.query()).cursorCodec;
     const keyset = q.cursor ? codec.decode(q.cursor, digest).after : undefined;
     const upper = Math.min(keyset ? keyset[0] + 1 : c.lastAt + 1, q.before ?? Number.POSITIVE_INFINITY);
     const lower = Math.max(q.after === undefined ? c.firstAt : q.after + 1, c.firstAt);
     // The query service reads the newest files first and stops at the limit: a page touches a day or two.
     // Deleted messages are read and left out, so the read goes on after the last row until the page, and
     // one more message (is there a next page?), is full or the conversation has no more.
-    const page: { row: QueryRow; message: ApiMessage }[] = [];
+    const page: Read[] = [];
     let after = keyset;
     for (;;) {
       const want = q.limit + 1 - page.length;
-      const rows: QueryRow[] = [];
-      for await (const batch of query.rows({
-        dataset: 'messages',
-        platform: conv.platform,
-        conversation: conv.id,
+      const read = await this.read(conv, {
         from: lower,
         to: upper,
         order: 'desc',
         limit: want,
         keyset: after,
-        withoutStatus: true,
-        columns: VIEW_COLUMNS,
-      }))
-        rows.push(...batch);
-      const changes = await this.changesOf(conv.platform, rows);
-      for (const row of rows) {
-        const message = apiMessage(row, changes.get(String(row.message_id)));
-        if (!message.deleted) page.push({ row, message });
-      }
-      const last = rows.at(-1);
-      if (rows.length < want || !last || page.length > q.limit) break;
-      after = keyAfter(last);
+      });
+      page.push(...read.filter((r) => !r.message.deleted));
+      const last = read.at(-1);
+      if (read.length < want || !last || page.length > q.limit) break;
+      after = keyAfter(last.row);
     }
     const more = page.length > q.limit;
     if (more) page.length = q.limit;
@@ -171,45 +159,48 @@ export class MessageService {
       throw new ChatlakeError('not_found', `message ${messageId} is not in this conversation`);
     }
     const t = Date.parse(center.sentAt);
-    const query = await this.lake.query();
-    const newer: QueryRow[] = [];
-    for await (const batch of query.rows({
+    const shown = (read: Read[]) => read.map((r) => r.message).filter((m) => !m.deleted);
+    const newer = shown(
+      await this.read(conv, {
+        from: t,
+        order: 'asc',
+        limit: Math.floor((limit - 1) / 2),
+        keyset: [t, messageId],
+      }),
+    ).reverse();
+    // The centre, then what is strictly older by (time, id): messages of the centre's millisecond are newer or
+    // older by their id, never both.
+    const older =
+      limit - newer.length > 1
+        ? shown(
+            await this.read(conv, {
+              to: t + 1,
+              order: 'desc',
+              limit: limit - newer.length - 1,
+              keyset: [t, messageId],
+            }),
+          )
+        : [];
+    return { messages: [...newer, center, ...older], nextCursor: null };
+  }
+
+  /** Up to `limit` messages of one conversation in `order`, status syncs left out, each with its API view. */
+  private async read(
+    conv: PublicId,
+    range: Pick<MessageQuery, 'from' | 'to' | 'order' | 'limit' | 'keyset'>,
+  ): Promise<Read[]> {
+    const rows: QueryRow[] = [];
+    for await (const batch of (await this.lake.query()).rows({
       dataset: 'messages',
       platform: conv.platform,
       conversation: conv.id,
-      from: t,
-      order: 'asc',
-      limit: Math.floor((limit - 1) / 2),
-      keyset: [t, messageId],
       withoutStatus: true,
       columns: VIEW_COLUMNS,
+      ...range,
     }))
-      newer.push(...batch);
-    const changes = await this.changesOf(conv.platform, newer);
-    const after = newer
-      .reverse()
-      .map((r) => apiMessage(r, changes.get(String(r.message_id))))
-      .filter(shown);
-    // The centre, then what is strictly older by (time, id): messages of the centre's millisecond are newer or
-    // older by their id, never both.
-    const older: QueryRow[] = [];
-    if (limit - after.length > 1) {
-      for await (const batch of query.rows({
-        dataset: 'messages',
-        platform: conv.platform,
-        conversation: conv.id,
-        to: t + 1,
-        order: 'desc',
-        limit: limit - after.length - 1,
-        keyset: [t, messageId],
-        withoutStatus: true,
-        columns: VIEW_COLUMNS,
-      }))
-        older.push(...batch);
-    }
-    const olderChanges = await this.changesOf(conv.platform, older);
-    const before = older.map((r) => apiMessage(r, olderChanges.get(String(r.message_id)))).filter(shown);
-    return { messages: [...after, center, ...before], nextCursor: null };
+      rows.push(...batch);
+    const changes = await this.changesOf(conv.platform, rows);
+    return rows.map((row) => ({ row, message: apiMessage(row, changes.get(String(row.message_id))) }));
   }
 
   async get(msg: PublicId, includeDeleted = false): Promise<ApiMessage> {
@@ -345,8 +336,11 @@ export class MessageService {
   }
 }
 
-/** What a page shows: messages not deleted (status syncs are left out by the query itself). */
-const shown = (m: ApiMessage): boolean => !m.deleted;
+/** A message as read: its row (for cursors) and its API view (with edits, deletion, acks applied). */
+interface Read {
+  row: QueryRow;
+  message: ApiMessage;
+}
 
 /** A row's place in newest-first order: the keyset to read on after it. */
 const keyAfter = (row: QueryRow): [number, string] => [
