@@ -22,7 +22,10 @@ export interface MessagePage {
   nextCursor: string | null;
 }
 
-export type WriteResult = { status: 201; message: ApiMessage } | { status: 202; id: string };
+/** 201: stored. 202: queued; `committed` settles when it is stored, or rejects if that failed after the answer. */
+export type WriteResult =
+  | { status: 201; message: ApiMessage }
+  | { status: 202; id: string; committed?: Promise<unknown> };
 
 /** Messages of conversations: post into the hot tier, page newest-first over hot ∪ lake, edit, delete, ack. */
 export class MessageService {
@@ -78,8 +81,8 @@ export class MessageService {
       },
     });
     if (opts.async) {
-      accepted.catch(() => {});
-      return { status: 202, id: formatId(API_PLATFORM, messageId) };
+      accepted.catch(() => {}); // handled by the caller, through `committed`
+      return { status: 202, id: formatId(API_PLATFORM, messageId), committed: accepted };
     }
     const outcome = await accepted;
     if (outcome.duplicates > 0) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
@@ -252,6 +253,24 @@ describe('service API', () => {
     expect((await call('GET', `/api/v1/messages/${queued.body.id}`, { token: reader })).body.text).toBe(
       'later',
     );
+    // A queued message whose commit fails after the 202 (the catalog refuses writes) is counted, not lost
+    // silently: the client finds no message under the id it was given.
+    const db = (service.context.lake.catalog as unknown as { db: import('kysely').Kysely<unknown> }).db;
+    await sql`PRAGMA query_only = 1`.execute(db);
+    try {
+      const lost = await call('POST', url, {
+        token: writer,
+        body: { senderId: 'carol', text: 'never stored' },
+        headers: { 'x-write-mode': 'async' },
+      });
+      expect(lost.status).toBe(202);
+      await service.context.hot.settle();
+      const metrics = await call('GET', '/metrics', { token: reader });
+      expect(metrics.body).toContain('chatlake_queued_write_failures_total 1');
+      expect((await call('GET', `/api/v1/messages/${lost.body.id}`, { token: reader })).status).toBe(404);
+    } finally {
+      await sql`PRAGMA query_only = 0`.execute(db);
+    }
     const stranger = await call('POST', url, { token: writer, body: { senderId: 'mallory', text: 'hi' } });
     expect(stranger.status).toBe(422);
     expect(

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../service-context.js';
 import { Cursor, Id, IsoTime, Limit, MessageKind, Metadata } from './schemas.js';
 
 const MsgParams = Type.Object({ id: Id });
+const QUEUED_FAILURES = 'chatlake_queued_write_failures_total';
 const msgId = (req: { params: unknown }) => parseId((req.params as { id: string }).id, 'message');
 const convId = (req: { params: unknown }) => parseId((req.params as { id: string }).id, 'conversation');
 
@@ -60,9 +61,13 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
           idempotencyId,
           async,
         });
-        return r.status === 201
-          ? { status: 201, body: r.message }
-          : { status: 202, body: { id: r.id, status: 'queued' } };
+        if (r.status === 201) return { status: 201, body: r.message };
+        // Answered already: a commit that fails later is logged and counted, never silent.
+        r.committed?.catch((error: unknown) => {
+          req.log.error({ err: error, messageId: r.id }, 'a queued (202) message could not be stored');
+          ctx.metrics.count(QUEUED_FAILURES, 'Messages answered 202 whose commit then failed');
+        });
+        return { status: 202, body: { id: r.id, status: 'queued' } };
       };
       if (!key) {
         const r = await write();
