@@ -49,6 +49,39 @@ describe('chatlake CLI (the real binary)', () => {
     expect(s.ingests[0]).toMatchObject({ status: 'succeeded' });
   });
 
+  it('sql runs a query given as an argument, or statements from stdin in one session', async () => {
+    const one = await runCli([
+      'sql',
+      '--data-dir',
+      dataDir,
+      '--format',
+      'json',
+      'SELECT count(*)::INT AS n FROM messages',
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout)).toEqual([{ n: expected.messages }]);
+    // Each statement prints once its line ends with ";"; a ";" inside a line does not end it; the rest of the
+    // input runs at its end.
+    const script =
+      "SELECT count(*)::INT AS n FROM messages;\nSELECT 'a;b' AS s,\n  2 AS t;\nSELECT 3 AS last";
+    const many = await runCli(['sql', '--data-dir', dataDir, '--format', 'jsonl'], script);
+    expect(many.code, many.stderr).toBe(0);
+    expect(
+      many.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ n: expected.messages }, { s: 'a;b', t: 2 }, { last: 3 }]);
+    // A script stops at its first error, with the error's exit code; what ran before it was printed.
+    const failing = await runCli(
+      ['sql', '--data-dir', dataDir, '--format', 'jsonl'],
+      'SELECT 1 AS one;\nDELETE FROM messages;\nSELECT 2 AS two;\n',
+    );
+    expect(failing.code).toBe(2);
+    expect(failing.stdout.trim()).toBe('{"one":1}');
+    expect(failing.stderr).toMatch(/only SELECT/);
+  });
+
   it('stats prints a readable report', async () => {
     const r = await runCli(['stats', '--data-dir', dataDir]);
     expect(r.code, r.stderr).toBe(0);
