@@ -293,6 +293,50 @@ describe('service API', () => {
     expect(new Set(mine.map((e) => e.actor))).toEqual(new Set([`token:${writerId}`]));
   });
 
+  it('concurrent repeats of one message store it once: same key, same client id, sync or async', async () => {
+    const conv = await call('POST', '/api/v1/conversations', {
+      token: writer,
+      body: { id: 'burst', type: 'direct', participants: [{ id: 'alice' }, { id: 'bob' }] },
+    });
+    expect(conv.status).toBe(201);
+    const url = '/api/v1/conversations/chatlake:burst/messages';
+    const burst = (n: number, body: unknown, headers: (i: number) => Record<string, string> = () => ({})) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) => call('POST', url, { token: writer, body, headers: headers(i) })),
+      );
+
+    // One Idempotency-Key: the first runs; the others replay its answer or find it in flight (409).
+    const keyed = await burst(25, { senderId: 'alice', text: 'keyed' }, () => ({
+      'idempotency-key': 'burst-1',
+    }));
+    expect(keyed.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    const keyedIds = new Set(keyed.filter((r) => r.status === 201).map((r) => r.body.id));
+    expect(keyedIds.size).toBe(1);
+    // One client id, no key, sync and async mixed: all answered as the one message.
+    const same = await burst(25, { id: 'burst-same', senderId: 'bob', text: 'same' }, (i) =>
+      i % 2 ? { 'x-write-mode': 'async' } : {},
+    );
+    expect(same.map((r) => r.status).sort()).toEqual([...Array(13).fill(201), ...Array(12).fill(202)].sort());
+    expect(new Set(same.map((r) => r.body.id))).toEqual(new Set(['chatlake:burst-same']));
+    // One client id, different bodies: one is stored, every other is a conflict.
+    const clash = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call('POST', url, { token: writer, body: { id: 'burst-clash', senderId: 'alice', text: `v${i}` } }),
+      ),
+    );
+    expect(clash.filter((r) => r.status === 201).length).toBe(1);
+    expect(clash.filter((r) => r.status === 409).length).toBe(9);
+
+    await service.context.hot.settle();
+    const texts = (await call('GET', `${url}?limit=100`, { token: reader })).body.messages.map(
+      (m: { text: string }) => m.text,
+    );
+    expect(texts.filter((t: string) => t === 'keyed')).toHaveLength(1);
+    expect(texts.filter((t: string) => t === 'same')).toHaveLength(1);
+    expect(texts.filter((t: string) => t.startsWith('v'))).toHaveLength(1);
+    expect(texts).toHaveLength(3);
+  });
+
   it('edits keep history, deletes hide until restored, acks record delivered/read', async () => {
     const url = '/api/v1/conversations/chatlake:team/messages';
     const m = (
