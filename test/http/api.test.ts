@@ -313,8 +313,10 @@ describe('service API', () => {
     const keyedIds = new Set(keyed.filter((r) => r.status === 201).map((r) => r.body.id));
     expect(keyedIds.size).toBe(1);
     // One client id, no key, sync and async mixed: all answered as the one message.
-    const same = await burst(25, { id: 'burst-same', senderId: 'bob', text: 'same' }, (i) =>
-      i % 2 ? { 'x-write-mode': 'async' } : {},
+    const same = await burst(
+      25,
+      { id: 'burst-same', senderId: 'bob', text: 'same' },
+      (i): Record<string, string> => (i % 2 ? { 'x-write-mode': 'async' } : {}),
     );
     expect(same.map((r) => r.status).sort()).toEqual([...Array(13).fill(201), ...Array(12).fill(202)].sort());
     expect(new Set(same.map((r) => r.body.id))).toEqual(new Set(['chatlake:burst-same']));
