@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { AUDIT_GENESIS, auditHash } from '../core/audit-hash.js';
 import type { Dataset } from '../core/lake-record.js';
 import { bulkInsert } from './bulk-insert.js';
@@ -38,16 +38,8 @@ export class KyselyServiceReader implements ServiceCatalog {
   ) {}
 
   async hotRecords(f: HotFilter): Promise<HotRecordRow[]> {
-    let q = this.db.selectFrom('hot_records').selectAll();
-    if (f.dataset) q = q.where('dataset', '=', f.dataset);
-    if (f.platform) q = q.where('platform', '=', f.platform);
-    if (f.conversationId !== undefined) q = q.where('conversation_id', '=', f.conversationId);
-    if (f.keys) {
-      if (f.keys.length === 0) return [];
-      q = q.where('record_key', 'in', [...f.keys]);
-    }
-    if (f.fromTime !== undefined) q = q.where('time', '>=', f.fromTime);
-    if (f.toTime !== undefined) q = q.where('time', '<=', f.toTime);
+    if (f.keys?.length === 0) return [];
+    let q = matching(this.db.selectFrom('hot_records').selectAll(), f);
     if (f.afterId !== undefined) q = q.where('id', '>', f.afterId);
     if (f.before) q = q.where(sql<boolean>`(time, record_key) < (${f.before.time}, ${f.before.key})`);
     if (f.after) q = q.where(sql<boolean>`(time, record_key) > (${f.after.time}, ${f.after.key})`);
@@ -61,16 +53,25 @@ export class KyselyServiceReader implements ServiceCatalog {
     return (await q.execute()).map(toHot);
   }
 
-  async hotSummary(): Promise<HotSummary> {
-    const r = await this.db
-      .selectFrom('hot_records')
-      .select((eb) => [
-        eb.fn.countAll().as('rows'),
-        eb.fn.sum<number>('bytes').as('bytes'),
-        eb.fn.min<number>('accepted_at').as('oldest'),
-      ])
-      .executeTakeFirstOrThrow();
-    return { rows: num(r.rows), bytes: num(r.bytes ?? 0), oldestAcceptedAt: numOrNull(r.oldest) };
+  async hotSummary(f: HotFilter = {}): Promise<HotSummary> {
+    if (f.keys?.length === 0) return { rows: 0, bytes: 0, oldestAcceptedAt: null, lastId: null };
+    const r = await matching(
+      this.db
+        .selectFrom('hot_records')
+        .select((eb) => [
+          eb.fn.countAll().as('rows'),
+          eb.fn.sum<number>('bytes').as('bytes'),
+          eb.fn.min<number>('accepted_at').as('oldest'),
+          eb.fn.max<number>('id').as('last'),
+        ]),
+      f,
+    ).executeTakeFirstOrThrow();
+    return {
+      rows: num(r.rows),
+      bytes: num(r.bytes ?? 0),
+      oldestAcceptedAt: numOrNull(r.oldest),
+      lastId: numOrNull(r.last),
+    };
   }
 
   async conversation(platform: string, conversationId: string): Promise<ConversationInfo | null> {
@@ -434,6 +435,18 @@ export class KyselyServiceWriter implements ServiceWriter {
       .executeTakeFirstOrThrow();
     return { id: num(r.id), ...entry, prevHash, hash };
   }
+}
+
+/** The hot-record filter's conditions on what the rows are (dataset, platform, conversation, keys, time). */
+function matching<Q extends SelectQueryBuilder<CatalogSchema, 'hot_records', object>>(q: Q, f: HotFilter): Q {
+  let out = q;
+  if (f.dataset) out = out.where('dataset', '=', f.dataset) as Q;
+  if (f.platform) out = out.where('platform', '=', f.platform) as Q;
+  if (f.conversationId !== undefined) out = out.where('conversation_id', '=', f.conversationId) as Q;
+  if (f.keys) out = out.where('record_key', 'in', [...f.keys]) as Q;
+  if (f.fromTime !== undefined) out = out.where('time', '>=', f.fromTime) as Q;
+  if (f.toTime !== undefined) out = out.where('time', '<=', f.toTime) as Q;
+  return out;
 }
 
 function toHot(r: Selectable<CatalogSchema['hot_records']>): HotRecordRow {

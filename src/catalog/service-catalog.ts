@@ -5,7 +5,8 @@ import type { Dataset } from '../core/lake-record.js';
 export interface ServiceCatalog {
   /** Hot records in acceptance order (compaction), or filtered by conversation/time/keys (reads). */
   hotRecords(filter: HotFilter): Promise<HotRecordRow[]>;
-  hotSummary(): Promise<HotSummary>;
+  /** Totals of the hot records matching the filter's conversation/time/keys (all of them without one). */
+  hotSummary(filter?: HotFilter): Promise<HotSummary>;
 
   conversation(platform: string, conversationId: string): Promise<ConversationInfo | null>;
   listConversations(filter: ConversationFilter): Promise<ConversationInfo[]>;
@@ -85,6 +86,8 @@ export interface HotSummary {
   rows: number;
   bytes: number;
   oldestAcceptedAt: number | null;
+  /** The newest row's id: with `rows`, it changes whenever the matching rows do (ids only grow). */
+  lastId: number | null;
 }
 
 export interface NewConversation {

@@ -65,20 +65,26 @@ export class QueryService {
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
     const dataset = q.dataset ?? 'messages';
-    const { files, hot, filesVersion } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () =>
-      this.files(q),
-    );
     const page = pageKey(q);
-    const version = page
-      ? `${filesVersion}/${hot.length}:${hot.reduce((max, r) => Math.max(max, r.id), 0)}/${await this.catalog.revocationCount()}`
-      : '';
     const cached = page ? this.pages.get(page) : undefined;
-    if (page && cached?.version === version) {
+    // A repeated page is checked against what it was read from before any file is listed.
+    if (page && cached && cached.version === (await this.currentVersion(q))) {
       this.pages.delete(page);
       this.pages.set(page, cached);
       yield [...cached.rows];
       return;
     }
+    const { files, hot, filesVersion } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () =>
+      this.files(q),
+    );
+    const version = page
+      ? pageVersion(
+          filesVersion,
+          hot.length,
+          hot.reduce((max, r) => Math.max(max, r.id), 0),
+          await this.catalog.revocationCount(),
+        )
+      : '';
     const duck = await siblingConnection(this.duck);
     try {
       const sources = await this.withHot(duck, dataset, files, hot);
@@ -106,6 +112,16 @@ export class QueryService {
     } finally {
       duck.closeSync();
     }
+  }
+
+  /** The version a cached page must carry to be current now (null while the files are changing). */
+  private async currentVersion(q: MessageQuery): Promise<string | null> {
+    const dataset = q.dataset ?? 'messages';
+    const files = await this.catalog.dataFilesVersion(dataset);
+    const hot = await this.catalog.hotSummary(hotFilter(q));
+    const revocations = await this.catalog.revocationCount();
+    if ((await this.catalog.dataFilesVersion(dataset)) !== files) return null;
+    return pageVersion(files, hot.rows, hot.lastId ?? 0, revocations);
   }
 
   private remember(page: string, version: string, rows: QueryRow[]): void {
@@ -367,6 +383,13 @@ function hotFilter(q: MessageQuery): HotFilter {
     toTime: q.to === undefined ? undefined : q.to - 1,
   };
 }
+
+/**
+ * What a cached page was read from: the dataset's files, the page's hot rows (how many, and the newest id:
+ * ids only grow), and the revocations (only ever added). Any change makes the page be read again.
+ */
+const pageVersion = (files: string, hotRows: number, hotLastId: number, revocations: number) =>
+  `${files}/${hotRows}:${hotLastId}/${revocations}`;
 
 /** The cache key of a limited read of one conversation's messages (null for any other read). */
 function pageKey(q: MessageQuery): string | null {

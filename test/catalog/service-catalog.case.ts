@@ -82,6 +82,27 @@ export function serviceCatalogConformance(
     );
 
     it(
+      'sums the hot rows a filter matches; the newest id moves with every row added or removed',
+      withCatalog(async (c) => {
+        await c.write((tx) => tx.addHotRecords([hot('a', 1), hot('b', 2), hot('c', 3, 'elsewhere')]));
+        const all = await c.hotRecords({});
+        const room = { dataset: 'messages' as const, platform: 'wechat', conversationId: 'room' };
+        const before = await c.hotSummary(room);
+        expect(before).toMatchObject({ rows: 2, oldestAcceptedAt: 1001, lastId: all[1]!.id });
+        expect(await c.hotSummary({ ...room, fromTime: 2 })).toMatchObject({ rows: 1, lastId: all[1]!.id });
+        expect(await c.hotSummary({ ...room, keys: [] })).toMatchObject({ rows: 0, lastId: null });
+        expect(await c.hotSummary()).toMatchObject({ rows: 3, lastId: all[2]!.id });
+        await c.write(async (tx) => {
+          await tx.removeHotRecords([all[0]!.id]);
+          await tx.addHotRecords([hot('d', 4)]);
+        });
+        const after = await c.hotSummary(room);
+        expect(after.rows).toBe(before.rows);
+        expect(after.lastId).toBeGreaterThan(before.lastId!);
+      }),
+    );
+
+    it(
       'pages hot rows by (time, key) keyset in both directions, equal times included, each row once',
       withCatalog(async (c) => {
         const keys = Array.from({ length: 23 }, (_, i) => `k${String(i).padStart(2, '0')}`);
