@@ -43,11 +43,14 @@ export class QueryService {
   private revocationsLoad: Promise<void> = Promise.resolve();
   private hotTables = 0;
   /**
-   * Limited reads of one conversation (an app's pages), least recently used last, each with the version of
-   * what it was read from: reused until the lake's message files, the conversation's hot rows or the
-   * revocations change. A repeated page costs four indexed catalog lookups instead of a DuckDB scan.
+   * Runs of one conversation's messages read ahead of a page, newest first, per conversation-level query
+   * (least recently used last): a later page whose rows lie inside a run (the same page again, or the next
+   * ones by cursor) is cut from it without a scan, as long as the files, the run's hot rows and the
+   * revocations are unchanged. A page of 50 scans the same row groups whether it keeps 50 rows or 500.
    */
-  private readonly pages = new Map<string, { version: string; rows: QueryRow[] }>();
+  private readonly windows = new Map<string, Window[]>();
+  /** DuckDB scans run, and limited reads answered from a window instead: for metrics. */
+  readonly counters = { scans: 0, windowHits: 0 };
 
   constructor(
     private readonly duck: DuckDBConnection,
@@ -65,19 +68,20 @@ export class QueryService {
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
     const dataset = q.dataset ?? 'messages';
-    const page = pageKey(q);
-    const cached = page ? this.pages.get(page) : undefined;
-    // A repeated page is checked against what it was read from before any file is listed.
-    if (page && cached && cached.version === (await this.currentVersion(q))) {
-      this.pages.delete(page);
-      this.pages.set(page, cached);
-      yield [...cached.rows];
-      return;
+    const window = windowKey(q);
+    const start = window ? startBound(q.to, this.keyset(q)) : null;
+    if (window && q.limit !== undefined) {
+      const cut = await this.fromWindows(window, q, start, q.limit);
+      if (cut) {
+        this.counters.windowHits++;
+        yield cut;
+        return;
+      }
     }
     const { files, hot, filesVersion } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () =>
       this.files(q),
     );
-    const version = page
+    const version = window
       ? pageVersion(
           filesVersion,
           hot.length,
@@ -92,26 +96,71 @@ export class QueryService {
         if (sources.length > 0) yield* this.stream(duck, await this.statement(duck, q, sources));
         return;
       }
-      const read: QueryRow[] = [];
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
-      let left = Math.max(0, Math.floor(q.limit));
+      // Read ahead for a window, each group gives up to WINDOW_ROWS rows: a prefix of the whole result.
+      let need = Math.max(0, Math.floor(q.limit));
+      let take = window ? Math.max(need, WINDOW_ROWS) : need;
+      const read: QueryRow[] = [];
       const runs = timeDisjointRuns(sources, q.order === 'desc');
-      for (const group of growing(runs, await this.firstRuns(q, runs, left))) {
-        if (left === 0) break;
+      // Complete: every group was read and the last one gave fewer rows than asked (nothing older is left).
+      let complete = true;
+      for (const group of growing(runs, await this.firstRuns(q, runs, need))) {
+        if (need <= 0) {
+          complete = false;
+          break;
+        }
         for await (const batch of this.stream(
           duck,
-          await this.statement(duck, { ...q, limit: left }, group),
+          await this.statement(duck, { ...q, limit: take }, group),
         )) {
-          left -= batch.length;
-          if (page) read.push(...batch);
-          yield batch;
+          need -= batch.length;
+          take -= batch.length;
+          if (window) read.push(...batch);
+          else yield batch;
         }
       }
-      if (page) this.remember(page, version, read);
+      if (!window) return;
+      this.keepWindow(window, { version, to: q.to, start, rows: read, complete: complete && take > 0 });
+      yield read.slice(0, q.limit);
     } finally {
       duck.closeSync();
     }
+  }
+
+  /** The page's rows cut from a window that holds them all and is still current, or null. */
+  private async fromWindows(
+    key: string,
+    q: MessageQuery,
+    start: Bound,
+    limit: number,
+  ): Promise<QueryRow[] | null> {
+    for (const w of this.windows.get(key) ?? []) {
+      if (!below(start, w.start)) continue;
+      const at = start === null ? 0 : w.rows.findIndex((r) => compareKeys(rowKey(r), start) < 0);
+      const from = at === -1 ? w.rows.length : at;
+      if (from + limit > w.rows.length && !w.complete) continue;
+      if (w.version !== (await this.currentVersion({ ...q, to: w.to }))) {
+        this.dropWindow(key, w);
+        continue;
+      }
+      this.keepWindow(key, w);
+      return w.rows.slice(from, from + limit);
+    }
+    return null;
+  }
+
+  private keepWindow(key: string, w: Window): void {
+    const list = [w, ...(this.windows.get(key) ?? []).filter((x) => x !== w)].slice(0, WINDOWS_PER_QUERY);
+    this.windows.delete(key);
+    this.windows.set(key, list);
+    if (this.windows.size > WINDOW_QUERIES) this.windows.delete(this.windows.keys().next().value!);
+  }
+
+  private dropWindow(key: string, w: Window): void {
+    const list = (this.windows.get(key) ?? []).filter((x) => x !== w);
+    if (list.length) this.windows.set(key, list);
+    else this.windows.delete(key);
   }
 
   /** The version a cached page must carry to be current now (null while the files are changing). */
@@ -122,12 +171,6 @@ export class QueryService {
     const revocations = await this.catalog.revocationCount();
     if ((await this.catalog.dataFilesVersion(dataset)) !== files) return null;
     return pageVersion(files, hot.rows, hot.lastId ?? 0, revocations);
-  }
-
-  private remember(page: string, version: string, rows: QueryRow[]): void {
-    this.pages.delete(page);
-    this.pages.set(page, { version, rows });
-    if (this.pages.size > PAGE_CACHE_ENTRIES) this.pages.delete(this.pages.keys().next().value!);
   }
 
   /**
@@ -158,6 +201,7 @@ export class QueryService {
   }
 
   private async *stream(duck: DuckDBConnection, plan: Plan): AsyncGenerator<QueryRow[]> {
+    this.counters.scans++;
     const result = await duck.stream(plan.sql, plan.params);
     for await (const batch of result.yieldRowObjectJs()) yield batch as QueryRow[];
   }
@@ -370,8 +414,6 @@ export class QueryService {
   }
 }
 
-const PAGE_CACHE_ENTRIES = 512;
-
 /** The hot-tier rows a query can match. */
 function hotFilter(q: MessageQuery): HotFilter {
   const dataset = q.dataset ?? 'messages';
@@ -391,32 +433,71 @@ function hotFilter(q: MessageQuery): HotFilter {
 const pageVersion = (files: string, hotRows: number, hotLastId: number, revocations: number) =>
   `${files}/${hotRows}:${hotLastId}/${revocations}`;
 
-/** The cache key of a limited read of one conversation's messages (null for any other read). */
-function pageKey(q: MessageQuery): string | null {
-  if ((q.dataset ?? 'messages') !== 'messages' || q.limit === undefined || !q.platform || !q.conversation)
-    return null;
-  return JSON.stringify(PAGE_KEY_FIELDS.map((field) => q[field]));
+/** A run of a conversation's messages read ahead: every matching row below `start`, newest first. */
+interface Window {
+  version: string;
+  /** The `to` of the read (its hot rows are the ones before it). */
+  to: number | undefined;
+  start: Bound;
+  rows: QueryRow[];
+  /** The rows reach the end of the result (nothing older matches). */
+  complete: boolean;
+}
+
+/** An exclusive upper bound on (time, id) in newest-first order; null: no bound. */
+type Bound = [number, string] | null;
+
+const WINDOW_ROWS = 500;
+const WINDOWS_PER_QUERY = 8;
+const WINDOW_QUERIES = 256;
+
+/**
+ * Where a newest-first read starts: below both its `to` (rows before that time: (to, "") is above every id
+ * of an earlier millisecond) and its keyset.
+ */
+function startBound(to: number | undefined, keyset: [number, string] | undefined): Bound {
+  let bound: Bound = to === undefined ? null : [to, ''];
+  if (keyset && (bound === null || compareKeys(keyset, bound) < 0)) bound = keyset;
+  return bound;
+}
+
+/** Whether a read starting at `a` starts at or below `b`. */
+const below = (a: Bound, b: Bound): boolean => b === null || (a !== null && compareKeys(a, b) <= 0);
+
+const compareKeys = (a: [number, string], b: [number, string]): number =>
+  a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+const rowKey = (r: QueryRow): [number, string] => [(r.sent_at as Date).getTime(), String(r.message_id)];
+
+/**
+ * The window cache key of a newest-first limited read of one conversation's messages that returns its sort
+ * columns (null for any other read): every field but those saying where the page starts and how long it is.
+ */
+function windowKey(q: MessageQuery): string | null {
+  if ((q.dataset ?? 'messages') !== 'messages' || q.limit === undefined || q.limit > WINDOW_ROWS) return null;
+  if (!q.platform || !q.conversation || q.order !== 'desc') return null;
+  if (q.columns && !(q.columns.includes('sent_at') && q.columns.includes('message_id'))) return null;
+  return JSON.stringify(WINDOW_KEY_FIELDS.map((field) => q[field]));
 }
 
 /**
- * Every field of a query but the dataset (always messages here): a page is cached under all of them. A
- * Record, so that a field added to MessageQuery and not here fails to compile (pages would mix up).
+ * Every field of a query but its dataset (always messages here) and where the page starts and ends. A
+ * Record, so that a field added to MessageQuery and not here fails to compile (windows would mix up).
  */
-const PAGE_KEY_FIELDS = Object.keys({
+const WINDOW_KEY_FIELDS = Object.keys({
   platform: true,
   conversation: true,
   from: true,
-  to: true,
   sender: true,
   type: true,
   text: true,
   withoutStatus: true,
   columns: true,
   order: true,
-  limit: true,
-  cursor: true,
-  keyset: true,
-} satisfies Record<Exclude<keyof MessageQuery, 'dataset'>, true>) as (keyof MessageQuery)[];
+} satisfies Record<
+  Exclude<keyof MessageQuery, 'dataset' | 'to' | 'limit' | 'cursor' | 'keyset'>,
+  true
+>) as (keyof MessageQuery)[];
 
 /** Groups sources into runs in the query's order such that every row of a run comes strictly before (after,
  * for desc) every row of the next: sources whose time ranges overlap or touch share a run. */

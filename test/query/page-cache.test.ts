@@ -63,8 +63,42 @@ describe('pages of one conversation, read again after each change', () => {
     dir.remove();
   });
 
+  /** Every page of `limit` by cursor, newest first: the ids of each. */
+  const walk = async (limit: number) => {
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await service.app.inject({
+        method: 'GET',
+        url: `/api/v1/conversations/${encodeURIComponent('wechat:wxid_carol')}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      const body = JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
+      pages.push(body.messages.map((m) => m.id));
+      cursor = body.nextCursor;
+    } while (cursor);
+    return pages;
+  };
   const ids = (from: number, to: number) =>
     Array.from({ length: to - from + 1 }, (_, i) => `wechat:${to - i}`);
+
+  it('walks a conversation by cursor from one read-ahead window, and reads again after a change', async () => {
+    const counters = (await service.context.lake.query()).counters;
+    const scans = counters.scans;
+    const all = (await walk(7)).flat();
+    expect(all).toEqual(ids(1001, 1030));
+    // The first page read the whole (short) conversation ahead; every later page was cut from it.
+    expect(counters.scans - scans).toBe(1);
+    expect(await walk(7)).toEqual(await walk(7));
+    expect(counters.scans - scans).toBe(1);
+    // A late message inside the range changes the window's hot rows: the next walk reads again and has it.
+    await post(message('999', T0 + 5 * 60 + 30));
+    const again = (await walk(7)).flat();
+    expect(again).toHaveLength(31);
+    expect(again.indexOf('wechat:999')).toBe(again.indexOf('wechat:1006') + 1);
+    expect(counters.scans - scans).toBe(2);
+  });
 
   it('sees a new hot row, the same rows after compaction, and a revocation', async () => {
     expect((await page()).map((m) => m.id)).toEqual(ids(1011, 1030));

@@ -20,6 +20,13 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Prom
       'Hot-tier transactions committed (group commits) since start',
       ctx.hot.counters.commits,
     );
+    const query = (await ctx.lake.query()).counters;
+    ctx.metrics.set('chatlake_query_scans', 'DuckDB scans run by reads since start', query.scans);
+    ctx.metrics.set(
+      'chatlake_query_window_hits',
+      'Pages answered from a conversation window read ahead, without a scan, since start',
+      query.windowHits,
+    );
     return reply.header('content-type', 'text/plain; version=0.0.4').send(ctx.metrics.render());
   });
   app.get('/openapi.json', { config: { scope: 'read' }, schema: { tags } }, async () => app.swagger());
