@@ -44,7 +44,7 @@ export class QueryService {
   private hotTables = 0;
   /**
    * Runs of one conversation's messages read ahead of a page, newest first, per conversation-level query
-   * (least recently used last): a later page whose rows lie inside a run (the same page again, or the next
+   * (least recently used first): a later page whose rows lie inside a run (the same page again, or the next
    * ones by cursor) is cut from it without a scan, as long as the files, the run's hot rows and the
    * revocations are unchanged. A page of 50 scans the same row groups whether it keeps 50 rows or 500.
    */
@@ -154,7 +154,14 @@ export class QueryService {
     const list = [w, ...(this.windows.get(key) ?? []).filter((x) => x !== w)].slice(0, WINDOWS_PER_QUERY);
     this.windows.delete(key);
     this.windows.set(key, list);
-    if (this.windows.size > WINDOW_QUERIES) this.windows.delete(this.windows.keys().next().value!);
+    // Memory stays bounded by rows kept, whatever the page sizes: the least recently used queries go first.
+    let rows = 0;
+    for (const windows of this.windows.values()) for (const x of windows) rows += x.rows.length;
+    for (const [oldest, windows] of this.windows) {
+      if (rows <= WINDOW_ROWS_KEPT || oldest === key) break;
+      for (const x of windows) rows -= x.rows.length;
+      this.windows.delete(oldest);
+    }
   }
 
   private dropWindow(key: string, w: Window): void {
@@ -449,7 +456,8 @@ type Bound = [number, string] | null;
 
 const WINDOW_ROWS = 500;
 const WINDOWS_PER_QUERY = 8;
-const WINDOW_QUERIES = 256;
+/** ≈ 50–100 MB of rows at a few hundred bytes to a few KB each (the page cache before held up to 26k). */
+const WINDOW_ROWS_KEPT = 50_000;
 
 /**
  * Where a newest-first read starts: below both its `to` (rows before that time: (to, "") is above every id
