@@ -82,7 +82,7 @@ export class QueryService {
       this.files(q),
     );
     const version = window
-      ? pageVersion(
+      ? windowVersion(
           filesVersion,
           hot.length,
           hot.reduce((max, r) => Math.max(max, r.id), 0),
@@ -170,14 +170,14 @@ export class QueryService {
     else this.windows.delete(key);
   }
 
-  /** The version a cached page must carry to be current now (null while the files are changing). */
+  /** The version a window must carry to be current now (null while the files are changing). */
   private async currentVersion(q: MessageQuery): Promise<string | null> {
     const dataset = q.dataset ?? 'messages';
     const files = await this.catalog.dataFilesVersion(dataset);
     const hot = await this.catalog.hotSummary(hotFilter(q));
     const revocations = await this.catalog.revocationCount();
     if ((await this.catalog.dataFilesVersion(dataset)) !== files) return null;
-    return pageVersion(files, hot.rows, hot.lastId ?? 0, revocations);
+    return windowVersion(files, hot.rows, hot.lastId ?? 0, revocations);
   }
 
   /**
@@ -434,10 +434,10 @@ function hotFilter(q: MessageQuery): HotFilter {
 }
 
 /**
- * What a cached page was read from: the dataset's files, the page's hot rows (how many, and the newest id:
- * ids only grow), and the revocations (only ever added). Any change makes the page be read again.
+ * What a window was read from: the dataset's files, its hot rows (how many, and the newest id: ids only
+ * grow), and the revocations (only ever added). Any change makes the next page read again.
  */
-const pageVersion = (files: string, hotRows: number, hotLastId: number, revocations: number) =>
+const windowVersion = (files: string, hotRows: number, hotLastId: number, revocations: number) =>
   `${files}/${hotRows}:${hotLastId}/${revocations}`;
 
 /** A run of a conversation's messages read ahead: every matching row below `start`, newest first. */
