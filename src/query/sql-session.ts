@@ -4,7 +4,9 @@ import {
   BOOLEAN,
   type DuckDBConnection,
   DuckDBInstance,
+  DuckDBTimestampTZValue,
   StatementType,
+  TIMESTAMPTZ,
   VARCHAR,
 } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/catalog.js';
@@ -46,24 +48,21 @@ export class SqlSession {
       }
       await duck.run(`CREATE VIEW _${dataset} AS ${source}`);
     }
-    // Catalog tables, appended column by column with times as epoch ms, then typed.
+    // The catalog's tables, appended column by column; times exact (µs).
     const revoked = await catalog.revocations();
     await duck.run(
-      'CREATE TEMP TABLE _revocations (platform VARCHAR, message_id VARCHAR, revoke_id VARCHAR, revoked_at BIGINT)',
+      'CREATE TABLE revocations (platform VARCHAR, message_id VARCHAR, revoke_id VARCHAR, revoked_at TIMESTAMPTZ)',
     );
     await appendColumns(
       duck,
-      '_revocations',
-      [VARCHAR, VARCHAR, VARCHAR, BIGINT],
+      'revocations',
+      [VARCHAR, VARCHAR, VARCHAR, TIMESTAMPTZ],
       [
         revoked.map((r) => r.platform),
         revoked.map((r) => r.messageId),
         revoked.map((r) => r.revokeId),
-        revoked.map((r) => BigInt(r.revokedAt)),
+        revoked.map((r) => instant(r.revokedAt)),
       ],
-    );
-    await duck.run(
-      `CREATE TABLE revocations AS SELECT platform, message_id, revoke_id, ${timestamp('revoked_at')} AS revoked_at FROM _revocations`,
     );
     await duck.run(
       'CREATE VIEW messages AS SELECT m.*, r.message_id IS NOT NULL AS revoked FROM _messages m ' +
@@ -73,26 +72,21 @@ export class SqlSession {
     await duck.run('CREATE VIEW events AS SELECT * FROM _events');
     const conversations = await catalog.conversations();
     await duck.run(
-      'CREATE TEMP TABLE _conversations (platform VARCHAR, conversation_id VARCHAR, is_group BOOLEAN, first_at BIGINT, last_at BIGINT, message_count BIGINT)',
+      'CREATE TABLE conversations (platform VARCHAR, conversation_id VARCHAR, is_group BOOLEAN, first_at TIMESTAMPTZ, last_at TIMESTAMPTZ, message_count BIGINT)',
     );
     await appendColumns(
       duck,
-      '_conversations',
-      [VARCHAR, VARCHAR, BOOLEAN, BIGINT, BIGINT, BIGINT],
+      'conversations',
+      [VARCHAR, VARCHAR, BOOLEAN, TIMESTAMPTZ, TIMESTAMPTZ, BIGINT],
       [
         conversations.map((c) => c.platform),
         conversations.map((c) => c.conversationId),
         conversations.map((c) => c.isGroup),
-        conversations.map((c) => BigInt(c.firstAt)),
-        conversations.map((c) => BigInt(c.lastAt)),
+        conversations.map((c) => instant(c.firstAt)),
+        conversations.map((c) => instant(c.lastAt)),
         conversations.map((c) => BigInt(c.messageCount)),
       ],
     );
-    await duck.run(
-      `CREATE TABLE conversations AS SELECT platform, conversation_id, is_group, ${timestamp('first_at')} AS first_at, ${timestamp('last_at')} AS last_at, message_count FROM _conversations`,
-    );
-    await duck.run('DROP TABLE _revocations');
-    await duck.run('DROP TABLE _conversations');
     await duck.run(`SET allowed_directories = [${sqlString(`${lakeDir}/`)}]`);
     await duck.run('SET enable_external_access = false');
     await duck.run('SET lock_configuration = true');
@@ -141,5 +135,5 @@ function emptyColumns(dataset: Dataset): string {
   return [...columns.map((c) => `NULL::${c.type} AS "${c.name}"`), 'NULL::VARCHAR AS raw'].join(', ');
 }
 
-/** An epoch-ms BIGINT column as TIMESTAMPTZ, exactly (µs, no float). */
-const timestamp = (column: string) => `make_timestamptz(${column} * 1000)`;
+/** Epoch ms as a DuckDB TIMESTAMPTZ value, exactly (µs as a bigint, no float). */
+const instant = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
