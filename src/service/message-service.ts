@@ -41,6 +41,10 @@ export class MessageService {
     rawText: string,
     opts: { actor: string; idempotencyId?: string; async?: boolean },
   ): Promise<WriteResult> {
+    // The format check lets through times JavaScript cannot read (a leap second): refused before any lookup.
+    if (input.sentAt !== undefined && Number.isNaN(Date.parse(input.sentAt))) {
+      throw new ChatlakeError('invalid_argument', `sentAt "${input.sentAt}" is not an ISO 8601 time`);
+    }
     const c = await this.writableConversation(conv);
     const participants = await this.lake.catalog.participants(c.platform, c.conversationId);
     if (participants.length > 0 && !participants.some((p) => p.participantId === input.senderId)) {
@@ -48,9 +52,6 @@ export class MessageService {
         'unprocessable',
         `sender ${input.senderId} is not a participant of this conversation`,
       );
-    }
-    if (input.sentAt !== undefined && Number.isNaN(Date.parse(input.sentAt))) {
-      throw new ChatlakeError('invalid_argument', `sentAt "${input.sentAt}" is not an ISO 8601 time`);
     }
     const messageId =
       input.id ??

@@ -52,7 +52,6 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
     async (req, reply) => {
       const conv = convId(req);
       const body = req.body as ApiMessageInput;
-      epochMs(body.sentAt, 'sentAt');
       const key = req.headers['idempotency-key'] as string | undefined;
       const async = req.headers['x-write-mode'] === 'async';
       const write = async (idempotencyId?: string) => {
