@@ -7,7 +7,7 @@
 //    then the stored messages are counted against the acknowledged ones (exactly once). Once per catalog
 //    backend: SQLite in the data directory, and PostgreSQL (a server this script starts and removes).
 // 2. read: GET /api/v1/conversations/<id>/messages?limit=50 on ≥ 1 M messages (lake + hot) vs GET /health:
-//    the newest page of 20 conversations in turn (repeats: the page cache may answer), then pages `before` a
+//    the newest page of 20 conversations in turn (repeats: a read-ahead window may answer), then pages `before` a
 //    random time (each one new), then each conversation walked back 20 pages by cursor (one client).
 // 3. visibility: a webhook POST acknowledged → returned by the messages endpoint, median of `samples`.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -306,8 +306,8 @@ if (cases.has('read') || cases.has('visibility')) {
       const levels = args['read-connections']!.split(',').map(Number);
       const byLevel: Record<string, unknown> = {};
       // Older pages: `before` a random time of the conversation's span (past its first 2 × 50 messages, as if
-      // uniform), so almost every request is a page no one read before: the query service's page cache, which
-      // serves repeats of the newest pages above, cannot answer them.
+      // uniform), so almost every request is a page no one read before: a read-ahead window answers one only
+      // when its time falls inside the rows an earlier page read.
       const rng = new Rng(4);
       const randomPath = (): string => {
         const c = store.conversations[rng.int(store.conversations.length)]!;

@@ -3,7 +3,7 @@ import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
 import { tempDir } from '../support/temp-dir.js';
 
-// A repeated page of one conversation is served from the query service's page cache; these reads interleave
+// A repeated page of one conversation is served from the query service's read-ahead windows; these reads interleave
 // with every change that must reach the next page: a new hot row, a compaction into Parquet, a revocation.
 const T0 = 1769126400;
 const message = (msgId: string, time: number, msgType = 1, content = `m${msgId}`) => ({
