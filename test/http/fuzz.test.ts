@@ -825,8 +825,11 @@ describe('fuzz: bad input on every route', () => {
             if (how === 'body-field') return { text: `body=${encodeURIComponent(text)}`, form: true };
             const o = isObj(obj) ? obj : {};
             const form = new URLSearchParams();
-            if (o.guid !== undefined) form.set('guid', String(o.guid));
-            if (o.notify_type !== undefined) form.set('notify_type', String(o.notify_type));
+            // Generated values include objects whose "toString" is no function: String() would throw.
+            const field = (v: unknown) =>
+              typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+            if (o.guid !== undefined) form.set('guid', field(o.guid));
+            if (o.notify_type !== undefined) form.set('notify_type', field(o.notify_type));
             form.set('data', JSON.stringify(o.data ?? null) ?? 'null');
             return { text: form.toString(), form: true };
           };
