@@ -77,6 +77,7 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
       return query;
     },
     async close() {
+      if (query) await (await query).idle();
       if (duck) (await duck).closeSync();
       await catalog.close();
     },

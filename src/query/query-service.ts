@@ -49,6 +49,9 @@ export class QueryService {
    * revocations are unchanged. A page of 50 scans the same row groups whether it keeps 50 rows or 500.
    */
   private readonly windows = new Map<string, Window[]>();
+  /** The read of a conversation's next window, started in the background while a page is served from the
+   * end of the current one: a reader scrolling on finds it read, or waits for it rather than reading twice. */
+  private readonly prefetches = new Map<string, Promise<void>>();
   /** DuckDB scans run, and limited reads answered from a window instead: for metrics. */
   readonly counters = { scans: 0, windowHits: 0 };
 
@@ -67,17 +70,23 @@ export class QueryService {
 
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
-    const dataset = q.dataset ?? 'messages';
     const window = windowKey(q);
-    const start = window ? startBound(q.to, this.keyset(q)) : null;
     if (window && q.limit !== undefined) {
-      const cut = await this.fromWindows(window, q, start, q.limit);
+      await this.prefetches.get(window);
+      const cut = await this.fromWindows(window, q, q.limit);
       if (cut) {
         this.counters.windowHits++;
         yield cut;
         return;
       }
     }
+    yield* this.read(q, window);
+  }
+
+  /** The rows from DuckDB; a read with a window key keeps what it read as a window. */
+  private async *read(q: MessageQuery, window: string | null): AsyncGenerator<QueryRow[]> {
+    const dataset = q.dataset ?? 'messages';
+    const keyset = this.keyset(q);
     const { files, hot, filesVersion } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () =>
       this.files(q),
     );
@@ -98,9 +107,11 @@ export class QueryService {
       }
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
-      // Read ahead for a window, each group gives up to WINDOW_ROWS rows: a prefix of the whole result.
+      // A page continued by cursor reads ahead for a window: each group gives up to WINDOW_ROWS rows, a prefix of
+      // the whole result. A first page (the newest, or one `before` a time) reads just itself: half the cost,
+      // and it is often the only page read there.
       let need = Math.max(0, Math.floor(q.limit));
-      let take = window ? Math.max(need, WINDOW_ROWS) : need;
+      let take = window && keyset ? Math.max(need, WINDOW_ROWS) : need;
       const read: QueryRow[] = [];
       const runs = timeDisjointRuns(sources, q.order === 'desc');
       // Complete: every group was read and the last one gave fewer rows than asked (nothing older is left).
@@ -121,7 +132,13 @@ export class QueryService {
         }
       }
       if (!window) return;
-      this.keepWindow(window, { version, to: q.to, start, rows: read, complete: complete && take > 0 });
+      this.keepWindow(window, {
+        version,
+        to: q.to,
+        start: startBound(q.to, keyset),
+        rows: read,
+        complete: complete && take > 0,
+      });
       yield read.slice(0, q.limit);
     } finally {
       duck.closeSync();
@@ -129,12 +146,9 @@ export class QueryService {
   }
 
   /** The page's rows cut from a window that holds them all and is still current, or null. */
-  private async fromWindows(
-    key: string,
-    q: MessageQuery,
-    start: Bound,
-    limit: number,
-  ): Promise<QueryRow[] | null> {
+  private async fromWindows(key: string, q: MessageQuery, limit: number): Promise<QueryRow[] | null> {
+    const keyset = this.keyset(q);
+    const start = startBound(q.to, keyset);
     for (const w of this.windows.get(key) ?? []) {
       if (!below(start, w.start)) continue;
       const at = start === null ? 0 : w.rows.findIndex((r) => compareKeys(rowKey(r), start) < 0);
@@ -145,9 +159,29 @@ export class QueryService {
         continue;
       }
       this.keepWindow(key, w);
+      // A reader scrolling into the last half of a window: read the next one ahead.
+      if (keyset && !w.complete && w.rows.length - from < WINDOW_ROWS / 2) this.prefetch(key, q);
       return w.rows.slice(from, from + limit);
     }
     return null;
+  }
+
+  /** Reads the window that starts where `q` starts, in the background (once per conversation query at a time). */
+  private prefetch(key: string, q: MessageQuery): void {
+    if (this.prefetches.has(key)) return;
+    const read = (async () => {
+      for await (const _ of this.read({ ...q, limit: WINDOW_ROWS }, key)) {
+      }
+    })()
+      // A failed read ahead loses nothing: the next page reads for itself.
+      .catch(() => {})
+      .finally(() => this.prefetches.delete(key));
+    this.prefetches.set(key, read);
+  }
+
+  /** Settles once no read ahead is running (before DuckDB and the catalog close). */
+  async idle(): Promise<void> {
+    while (this.prefetches.size > 0) await Promise.all(this.prefetches.values());
   }
 
   private keepWindow(key: string, w: Window): void {
