@@ -8,7 +8,8 @@
 //    backend: SQLite in the data directory, and PostgreSQL (a server this script starts and removes).
 // 2. read: GET /api/v1/conversations/<id>/messages?limit=50 on ≥ 1 M messages (lake + hot) vs GET /health:
 //    the newest page of 20 conversations in turn (repeats: a read-ahead window may answer), then pages `before` a
-//    random time (each one new), then each conversation walked back 20 pages by cursor (one client).
+//    random time (each one new), then each conversation walked back 20 pages by cursor (one client: half the
+//    conversations as fast as it can, half with 30 ms between pages).
 // 3. visibility: a webhook POST acknowledged → returned by the messages endpoint, median of `samples`.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -367,37 +368,51 @@ if (cases.has('read') || cases.has('visibility')) {
         };
       }
       // Scroll-back: one client walks each conversation by cursor, 20 pages of 50 from the newest (what a chat
-      // app does); each page's latency, as the client sees it.
-      const scroll: number[] = [];
-      for (const path of paths) {
-        let cursor: string | null = null;
-        for (let n = 0; n < 20; n++) {
-          const t = performance.now();
-          const r = await fetch(`${server.url}${path}${cursor ? `&cursor=${cursor}` : ''}`, {
-            headers: auth,
-          });
-          const page = (await r.json()) as { messages: unknown[]; nextCursor: string | null };
-          scroll.push(performance.now() - t);
-          if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
-          cursor = page.nextCursor;
-          if (!cursor) break;
+      // app does); each page's latency, as the client sees it. Half the conversations are walked as fast as the
+      // client can, half by a reader who takes 30 ms per page (a read ahead then has time to finish).
+      const scrollBack = async (walked: readonly string[], thinkMs: number) => {
+        const scroll: number[] = [];
+        for (const path of walked) {
+          let cursor: string | null = null;
+          for (let n = 0; n < 20; n++) {
+            const t = performance.now();
+            const r = await fetch(`${server.url}${path}${cursor ? `&cursor=${cursor}` : ''}`, {
+              headers: auth,
+            });
+            const page = (await r.json()) as { messages: unknown[]; nextCursor: string | null };
+            scroll.push(performance.now() - t);
+            if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
+            cursor = page.nextCursor;
+            if (!cursor) break;
+            await new Promise((done) => setTimeout(done, thinkMs));
+          }
         }
-      }
-      scroll.sort((a, b) => a - b);
-      const at = (f: number) =>
-        +scroll[Math.min(scroll.length - 1, Math.floor(scroll.length * f))]!.toFixed(2);
-      const scrollBack = {
-        pages: scroll.length,
-        p50ms: at(0.5),
-        p90ms: at(0.9),
-        p99ms: at(0.99),
-        maxMs: at(1),
+        scroll.sort((a, b) => a - b);
+        const at = (f: number) =>
+          +scroll[Math.min(scroll.length - 1, Math.floor(scroll.length * f))]!.toFixed(2);
+        const stats = {
+          thinkMs,
+          pages: scroll.length,
+          p50ms: at(0.5),
+          p90ms: at(0.9),
+          p99ms: at(0.99),
+          maxMs: at(1),
+        };
+        log(
+          `  scroll-back by cursor, 1 client, ${thinkMs} ms between pages: ${stats.pages} pages, p50 ${stats.p50ms} ms, p90 ${stats.p90ms} ms, p99 ${stats.p99ms} ms`,
+        );
+        return stats;
       };
-      log(
-        `  scroll-back by cursor, 1 client: ${scrollBack.pages} pages, p50 ${scrollBack.p50ms} ms, p90 ${scrollBack.p90ms} ms, p99 ${scrollBack.p99ms} ms`,
+      const scrollBackFast = await scrollBack(
+        paths.filter((_, i) => i % 2 === 0),
+        0,
+      );
+      const scrollBackReader = await scrollBack(
+        paths.filter((_, i) => i % 2 === 1),
+        30,
       );
       results.read = {
-        scrollBack,
+        scrollBack: [scrollBackFast, scrollBackReader],
         lakeMessages: store.messages,
         hotRows: ready.hotRows,
         conversations: store.conversations.length,

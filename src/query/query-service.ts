@@ -107,11 +107,9 @@ export class QueryService {
       }
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
-      // A page continued by cursor reads ahead for a window: each group gives up to WINDOW_ROWS rows, a prefix of
-      // the whole result. A first page (the newest, or one `before` a time) reads just itself: half the cost,
-      // and it is often the only page read there.
+      // Read ahead for a window, each group gives up to WINDOW_ROWS rows: a prefix of the whole result.
       let need = Math.max(0, Math.floor(q.limit));
-      let take = window && keyset ? Math.max(need, WINDOW_ROWS) : need;
+      let take = window ? Math.max(need, WINDOW_ROWS) : need;
       const read: QueryRow[] = [];
       const runs = timeDisjointRuns(sources, q.order === 'desc');
       // Complete: every group was read and the last one gave fewer rows than asked (nothing older is left).

@@ -88,17 +88,16 @@ describe('pages of one conversation, read again after each change', () => {
     const scans = counters.scans;
     const all = (await walk(7)).flat();
     expect(all).toEqual(ids(1001, 1030));
-    // The first page read just itself; the second (by cursor) read the rest of the short conversation ahead,
-    // and every later page was cut from it.
-    expect(counters.scans - scans).toBe(2);
+    // The first page read the whole (short) conversation ahead; every later page was cut from it.
+    expect(counters.scans - scans).toBe(1);
     expect(await walk(7)).toEqual(await walk(7));
-    expect(counters.scans - scans).toBe(2);
-    // A late message inside the range changes the windows' hot rows: the next walk reads again and has it.
+    expect(counters.scans - scans).toBe(1);
+    // A late message inside the range changes the window's hot rows: the next walk reads again and has it.
     await post(message('999', T0 + 5 * 60 + 30));
     const again = (await walk(7)).flat();
     expect(again).toHaveLength(31);
     expect(again.indexOf('wechat:999')).toBe(again.indexOf('wechat:1006') + 1);
-    expect(counters.scans - scans).toBe(4);
+    expect(counters.scans - scans).toBe(2);
   });
 
   it('reads the next window ahead while a reader scrolls through the current one', async () => {
@@ -109,11 +108,11 @@ describe('pages of one conversation, read again after each change', () => {
       await post(m);
     }
     await service.compactor.drain();
-    const counters = (await service.context.lake.query()).counters;
-    const { scans, windowHits } = counters;
+    const query = await service.context.lake.query();
+    const { scans, windowHits } = query.counters;
     const seen: string[] = [];
+    const scansAfter: number[] = [];
     let cursor: string | null = null;
-    let pages = 0;
     do {
       const r = await service.app.inject({
         method: 'GET',
@@ -123,14 +122,49 @@ describe('pages of one conversation, read again after each change', () => {
       const body = JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
       seen.push(...body.messages.map((m) => m.id));
       cursor = body.nextCursor;
-      pages++;
+      await query.idle();
+      scansAfter.push(query.counters.scans - scans);
     } while (cursor);
     expect(seen).toEqual(Array.from({ length: 700 }, (_, i) => `wechat:${5700 - i}`));
-    // Page 1 read itself and page 2 read 500 rows ahead (rows 50–549). Page 8 was cut from that window's last
-    // half, which started the next read (rows 350–699) in the background; pages 9–14 came from it. Without
-    // that read, page 11 (rows 500–550) would have had to read for itself.
-    expect(counters.scans - scans).toBe(3);
-    expect(counters.windowHits - windowHits).toBe(pages - 2);
+    // Page 1 read 500 rows ahead (rows 0–499). Page 7 (rows 300–350) was cut from that window's last half and
+    // started the read of the next one (rows 300–699) in the background; pages 8–14 came from it. Without
+    // that read, page 10 (rows 450–500) would have read for itself.
+    expect(scansAfter).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(query.counters.windowHits - windowHits).toBe(13);
+  });
+
+  it('reads the rest of a quiet chat spread over many days in one background read once a reader pages on', async () => {
+    const conversation = 'wxid_erin';
+    // 300 messages, 5 a day (spread over the day) for 60 days: 60 day files after compaction.
+    for (let i = 0; i < 300; i++) {
+      const m = message(String(8000 + i), T0 - 90 * 86400 + Math.floor(i / 5) * 86400 + (i % 5) * 4 * 3600);
+      m.data.from_username = conversation;
+      await post(m);
+    }
+    await service.compactor.drain();
+    const query = await service.context.lake.query();
+    const { scans, windowHits } = query.counters;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const r = await service.app.inject({
+        method: 'GET',
+        url: `/api/v1/conversations/${encodeURIComponent(`wechat:${conversation}`)}/messages?limit=25${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
+      seen.push(...body.messages.map((m) => m.id));
+      cursor = body.nextCursor;
+      pages++;
+      await query.idle();
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => `wechat:${8299 - i}`));
+    // The first page read only the days it needed (12 of them: 60 messages). The second, cut from those, started
+    // the read of the next window in the background, sized for a whole window: the rest of the chat. Every
+    // later page was cut from it. (Without that read, every other page would read a few days again.)
+    expect(query.counters.scans - scans).toBe(2);
+    expect(query.counters.windowHits - windowHits).toBe(pages - 1);
   });
 
   it('sees a new hot row, the same rows after compaction, and a revocation', async () => {
