@@ -7,7 +7,7 @@ import { LocalDay } from '../core/local-day.js';
 import { openDuckDB } from '../lake/duckdb-engine.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
-import { wechatAdapter } from '../platforms/wechat/wechat-adapter.js';
+import { createWechatAdapter } from '../platforms/wechat/wechat-adapter.js';
 import { CursorCodec } from '../query/cursor-codec.js';
 import { QueryService } from '../query/query-service.js';
 import { openCatalog } from './open-catalog.js';
@@ -26,22 +26,21 @@ export interface Lake {
   close(): Promise<void>;
 }
 
-const ADAPTERS: readonly PlatformAdapter[] = [wechatAdapter];
-
 export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
   const config = 'catalogPath' in flags ? flags : resolveConfig(flags);
   const catalog = await openCatalog(config);
   let duck: Promise<DuckDBConnection> | null = null;
   let writer: Promise<LakeWriter> | null = null;
   let query: Promise<QueryService> | null = null;
+  const adapters: readonly PlatformAdapter[] = [createWechatAdapter({ selfIds: config.wechatSelf })];
   const lake: Lake = {
     config,
     catalog,
     localDay: new LocalDay(config.timeZone),
     adapter(platform) {
-      const found = ADAPTERS.find((a) => a.platform === platform);
+      const found = adapters.find((a) => a.platform === platform);
       if (!found) {
-        const known = ADAPTERS.map((a) => a.platform).join(', ');
+        const known = adapters.map((a) => a.platform).join(', ');
         throw new ChatlakeError(
           'invalid_argument',
           `unknown platform "${platform}"`,

@@ -22,6 +22,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       '--database-url <url>',
       'PostgreSQL catalog, postgres://user:password@host/db (env CHATLAKE_DATABASE_URL; default: SQLite in the data directory)',
     )
+    .option(
+      '--wechat-self <ids>',
+      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF): its messages are from-me and filed under the chat they went to",
+    )
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

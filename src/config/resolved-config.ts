@@ -14,6 +14,8 @@ export interface ResolvedConfig {
   readonly batchBytes: number;
   /** DuckDB memory limit, e.g. "512MB". */
   readonly duckdbMemory: string;
+  /** The WeChat account's own ids (wxid_…): what it sends is from-me and filed under the chat it went to. */
+  readonly wechatSelf: readonly string[];
 }
 
 export interface ConfigFlags {
@@ -21,6 +23,8 @@ export interface ConfigFlags {
   tz?: string;
   batchBytes?: number;
   databaseUrl?: string;
+  /** Comma-separated. */
+  wechatSelf?: string;
 }
 
 /** Input bytes per ingest commit. Two batches are in memory at once (one decoding, one committing): at 16 MB
@@ -49,6 +53,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     timeZone,
     batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
     duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '384MB',
+    wechatSelf: Object.freeze(idList(flags.wechatSelf ?? env.CHATLAKE_WECHAT_SELF)),
   });
 }
 
@@ -68,4 +73,12 @@ function numberFrom(text: string | undefined, name: string): number | undefined 
   if (!Number.isFinite(n) || n <= 0)
     throw new ChatlakeError('config', `${name} must be a positive number, got "${text}"`);
   return n;
+}
+
+/** A comma-separated list of ids ("wxid_a, wxid_b"), blanks left out. */
+function idList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
 }

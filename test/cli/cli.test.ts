@@ -82,6 +82,62 @@ describe('chatlake CLI (the real binary)', () => {
     expect(failing.stderr).toMatch(/only SELECT/);
   });
 
+  it("files the account's own direct messages under the chat they went to, as from-me (--wechat-self, CHATLAKE_WECHAT_SELF)", async () => {
+    const line = (id: string, from: string, to: string, t: number) =>
+      JSON.stringify({
+        guid: 'g1',
+        notify_type: 1010,
+        data: {
+          from_username: from,
+          to_username: to,
+          chatroom: '',
+          chatroom_sender: '',
+          msg_id: id,
+          msg_type: 1,
+          create_time: t,
+          is_chatroom_msg: 0,
+          content: `m${id}`,
+          desc: '',
+          source: '',
+        },
+      });
+    const selfLog = join(dir.path, 'self.log');
+    writeFileSync(
+      selfLog,
+      `${line('1', 'wxid_alice', 'wxid_me', 1767225600)}\n${line('2', 'wxid_me', 'wxid_alice', 1767225660)}\n`,
+    );
+    const sql = 'SELECT message_id, conversation_id, sender_id, from_me FROM messages ORDER BY message_id';
+    const rows = async (d: string) =>
+      JSON.parse((await runCli(['sql', '--data-dir', d, '--format', 'json', sql])).stdout);
+    const withFlag = join(dir.path, 'self-flag');
+    const withEnv = join(dir.path, 'self-env');
+    const without = join(dir.path, 'self-none');
+    expect((await runCli(['--wechat-self', 'wxid_me', 'ingest', selfLog, '--data-dir', withFlag])).code).toBe(
+      0,
+    );
+    expect(
+      (
+        await runCli(['ingest', selfLog, '--data-dir', withEnv], undefined, {
+          CHATLAKE_WECHAT_SELF: 'wxid_x, wxid_me',
+        })
+      ).code,
+    ).toBe(0);
+    expect((await runCli(['ingest', selfLog, '--data-dir', without])).code).toBe(0);
+    const filed = [
+      { message_id: '1', conversation_id: 'wxid_alice', sender_id: 'wxid_alice', from_me: false },
+      { message_id: '2', conversation_id: 'wxid_alice', sender_id: 'wxid_me', from_me: true },
+    ];
+    expect(await rows(withFlag)).toEqual(filed);
+    expect(await rows(withEnv)).toEqual(filed);
+    // Not told which account is its own, chatlake cannot know: the sent message is its sender's chat.
+    expect((await rows(without))[1]).toEqual({
+      message_id: '2',
+      conversation_id: 'wxid_me',
+      sender_id: 'wxid_me',
+      from_me: false,
+    });
+  });
+
   it('stats prints a readable report', async () => {
     const r = await runCli(['stats', '--data-dir', dataDir]);
     expect(r.code, r.stderr).toBe(0);

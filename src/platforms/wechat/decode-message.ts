@@ -9,8 +9,16 @@ import { senderPrefixLength } from './sender-prefix.js';
 import type { Envelope } from './unwrap-envelope.js';
 import { code, type JsonObject, str } from './wechat-payload.js';
 
-/** A new-message notification (notify_type 1010) → one `messages` record. */
-export function decodeMessage(env: Envelope, data: JsonObject, ctx: DecodeContext): DecodeResult {
+/**
+ * A new-message notification (notify_type 1010) → one `messages` record. `self`: the account's own ids; a direct
+ * message one of them sent belongs to the chat with its recipient.
+ */
+export function decodeMessage(
+  env: Envelope,
+  data: JsonObject,
+  ctx: DecodeContext,
+  self: ReadonlySet<string>,
+): DecodeResult {
   const id = messageId(data.msg_id, env.sourceTexts);
   if (typeof id !== 'string') return reject(id.reject);
   const createTime = data.create_time;
@@ -27,7 +35,11 @@ export function decodeMessage(env: Envelope, data: JsonObject, ctx: DecodeContex
     data.is_chatroom_msg === '1' ||
     isRoomId(from) ||
     isRoomId(to);
-  const conversationId = isGroup ? chatroom || (isRoomId(from) ? from : isRoomId(to) ? to : from) : from;
+  const conversationId = isGroup
+    ? chatroom || (isRoomId(from) ? from : isRoomId(to) ? to : from)
+    : self.has(from) && to !== ''
+      ? to
+      : from;
   if (conversationId === '') return reject('no_conversation');
 
   let content = typeof data.content === 'string' ? data.content : null;
@@ -55,7 +67,7 @@ export function decodeMessage(env: Envelope, data: JsonObject, ctx: DecodeContex
       senderId,
       recipientId: to || null,
       isGroup,
-      fromMe: false,
+      fromMe: senderId !== null && self.has(senderId),
       kind: parts.kind,
       typeCode: Number.isNaN(msgType) ? typeCodeText(data.msg_type) : String(msgType),
       subtypeCode: parts.subtypeCode,
