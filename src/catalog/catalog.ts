@@ -24,7 +24,8 @@ export interface Catalog extends ServiceCatalog {
   partitions(dataset?: Dataset): Promise<PartitionRow[]>;
   conversations(): Promise<ConversationRow[]>;
   contacts(): Promise<ContactRow[]>;
-  revocations(platform?: string): Promise<RevocationRow[]>;
+  /** Every revocation, or those of one platform, or of the messages with these ids on it. */
+  revocations(platform?: string, messageIds?: readonly string[]): Promise<RevocationRow[]>;
   /** How many revocations there are (they are only ever added: a cheap change signal). */
   revocationCount(): Promise<number>;
   /**

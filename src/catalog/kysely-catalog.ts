@@ -214,9 +214,11 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
     }));
   }
 
-  async revocations(platform?: string): Promise<RevocationRow[]> {
+  async revocations(platform?: string, messageIds?: readonly string[]): Promise<RevocationRow[]> {
+    if (messageIds?.length === 0) return [];
     let q = this.db.selectFrom('revocations').selectAll();
     if (platform) q = q.where('platform', '=', platform);
+    if (messageIds) q = q.where('message_id', 'in', [...messageIds]);
     return (await q.execute()).map((r) => ({
       platform: r.platform,
       messageId: r.message_id,

@@ -108,6 +108,8 @@ export class QueryService {
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
       // Read ahead for a window, each group gives up to WINDOW_ROWS rows: a prefix of the whole result.
+      const columns = selectColumns(dataset, q.columns);
+      const marks = dataset === 'messages' && columns.includes('revoked');
       let need = Math.max(0, Math.floor(q.limit));
       let take = window ? Math.max(need, WINDOW_ROWS) : need;
       const read: QueryRow[] = [];
@@ -119,10 +121,9 @@ export class QueryService {
           complete = false;
           break;
         }
-        for await (const batch of this.stream(
-          duck,
-          await this.statement(duck, { ...q, limit: take }, group),
-        )) {
+        const plan = await this.statement(duck, { ...q, limit: take }, group);
+        for await (const rows of this.stream(duck, plan)) {
+          const batch = marks ? await this.markRevoked(rows, columns) : rows;
           need -= batch.length;
           take -= batch.length;
           if (window) read.push(...batch);
@@ -300,13 +301,12 @@ export class QueryService {
     try {
       const sources = await this.withHot(duck, 'messages', files, hotRows);
       if (sources.length === 0) return [];
-      await this.loadRevocations(duck);
       const sql =
-        `SELECT m.*, r.message_id IS NOT NULL AS revoked FROM ${this.scan(sources)} ` +
-        `LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id ` +
+        `SELECT m.* FROM ${this.scan(sources)} ` +
         `WHERE m.platform = $1 AND m.message_id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})`;
       const reader = await duck.runAndReadAll(sql, [platform, ...ids]);
-      const found = new Map(reader.getRowObjectsJS().map((r) => [String(r.message_id), r as QueryRow]));
+      const rows = await this.markRevoked(reader.getRowObjectsJS() as QueryRow[], datasetColumns('messages'));
+      const found = new Map(rows.map((r) => [String(r.message_id), r]));
       return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
     } finally {
       duck.closeSync();
@@ -413,17 +413,42 @@ export class QueryService {
         params,
       };
     }
-    await this.loadRevocations(duck);
-    const revokedJoin = 'LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
-    if (!limit)
+    if (limit) {
+      // A page: `revoked` is set after the read from the catalog (markRevoked), which is cheaper than a join.
+      const picked = [...new Set([...columns.filter((c) => c !== 'revoked'), 'platform', id])];
       return {
-        sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan} ${revokedJoin}${filter} ${order}`,
+        sql: `SELECT ${picked.map((c) => `m."${c}"`).join(', ')} FROM ${scan}${filter} ${order}${limit}`,
         params,
       };
-    // Limited: join the revocations to the page only, so DuckDB's top-N reads just the sort columns first.
-    const inner = [...new Set([...columns.filter((c) => c !== 'revoked'), time, id, 'platform'])];
-    const page = `(SELECT ${inner.map((c) => `m."${c}"`).join(', ')} FROM ${scan}${filter} ${order}${limit}) m`;
-    return { sql: `SELECT ${columns.map(select).join(', ')} FROM ${page} ${revokedJoin} ${order}`, params };
+    }
+    await this.loadRevocations(duck);
+    const revokedJoin = 'LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
+    return {
+      sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan} ${revokedJoin}${filter} ${order}`,
+      params,
+    };
+  }
+
+  /**
+   * The rows of a limited read with their `revoked` flag, from one catalog lookup of their ids (per platform),
+   * and only the columns asked for, in their order.
+   */
+  private async markRevoked(rows: QueryRow[], columns: readonly string[]): Promise<QueryRow[]> {
+    const ids = new Map<string, string[]>();
+    for (const r of rows) {
+      const platform = String(r.platform);
+      ids.set(platform, [...(ids.get(platform) ?? []), String(r.message_id)]);
+    }
+    const revoked = new Set<string>();
+    for (const [platform, list] of ids)
+      for (const r of await this.catalog.revocations(platform, list))
+        revoked.add(`${platform}\0${r.messageId}`);
+    return rows.map((r) => {
+      const row: QueryRow = {};
+      for (const c of columns)
+        row[c] = c === 'revoked' ? revoked.has(`${r.platform}\0${r.message_id}`) : r[c];
+      return row;
+    });
   }
 
   /**

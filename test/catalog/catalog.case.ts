@@ -362,6 +362,33 @@ export function catalogConformance(
     );
 
     it(
+      'keeps revocations once each, and finds those of given messages',
+      withCatalog(async (c) => {
+        const revoke = (platform: string, messageId: string, revokeId: string) => ({
+          platform,
+          messageId,
+          revokeId,
+          revokedAt: 1000,
+        });
+        await c.write((tx) =>
+          tx.addRevocations([
+            revoke('wechat', '1', 'r1'),
+            revoke('wechat', '2', 'r2'),
+            revoke('api', '1', 'r3'),
+          ]),
+        );
+        await c.write((tx) => tx.addRevocations([revoke('wechat', '1', 'r1')]));
+        expect(await c.revocationCount()).toBe(3);
+        const ids = (rows: { platform: string; messageId: string }[]) =>
+          rows.map((r) => `${r.platform}:${r.messageId}`).sort();
+        expect(ids(await c.revocations())).toEqual(['api:1', 'wechat:1', 'wechat:2']);
+        expect(ids(await c.revocations('wechat'))).toEqual(['wechat:1', 'wechat:2']);
+        expect(ids(await c.revocations('wechat', ['2', '3']))).toEqual(['wechat:2']);
+        expect(await c.revocations('wechat', [])).toEqual([]);
+      }),
+    );
+
+    it(
       'numbers schema versions by new field sets only',
       withCatalog(async (c) => {
         const v1 = await c.write((tx) => tx.schemaVersion('messages', '["a","b"]', '[]'));

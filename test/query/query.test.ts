@@ -185,7 +185,7 @@ describe('query service against a naive reference', () => {
       await expect(service.page({ ...q, cursor: bad })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
-  it('answers concurrent reads while the revocations change (one reload of the shared table at a time)', async () => {
+  it('marks revocations made a moment ago, in concurrent pages and streams (one reload of the shared table at a time)', async () => {
     const row = all[7]!;
     await lake.catalog.write((tx) =>
       tx.addRevocations([
@@ -199,6 +199,16 @@ describe('query service against a naive reference', () => {
       const mine = p.rows.find((r) => r.message_id === row.message_id);
       expect(mine?.revoked).toBe(true);
     }
+    // Unlimited reads join the revocations inside DuckDB instead, from a table reloaded one reader at a time.
+    const streams = await Promise.all(Array.from({ length: 8 }, () => collect(q)));
+    for (const rows of streams) expect(rows.find((r) => r.message_id === row.message_id)?.revoked).toBe(true);
+    // A page marks them from the catalog after the read, and still returns only the columns asked for.
+    const narrow = await service.page({ ...q, limit: 50, columns: ['sent_at', 'message_id', 'revoked'] });
+    expect(narrow.rows.find((r) => r.message_id === row.message_id)).toEqual({
+      sent_at: row.sent_at,
+      message_id: row.message_id,
+      revoked: true,
+    });
     revoked.add(row.message_id as string);
   });
 
