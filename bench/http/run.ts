@@ -92,6 +92,19 @@ function adminToken(server: ServerProcess): string {
   return token;
 }
 
+/** The server's event-loop delay since it started (warm-up and timed run), from its /metrics. */
+async function loopDelay(server: ServerProcess): Promise<{ p99ms: number; maxMs: number }> {
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${adminToken(server)}` } })
+  ).text();
+  const gauge = (name: string) =>
+    +(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000).toFixed(1);
+  return {
+    p99ms: gauge('chatlake_event_loop_delay_p99_seconds'),
+    maxMs: gauge('chatlake_event_loop_delay_max_seconds'),
+  };
+}
+
 /** POSTs webhook bodies for `seconds` (or `amount` requests); records which msg_ids were acknowledged. */
 function postWebhook(
   url: string,
@@ -137,6 +150,7 @@ async function webhookRun(
   const acked = new Set<string>();
   let ours: LoadResult;
   let cpuMicros = 0;
+  let loop = { p99ms: 0, maxMs: 0 };
   let stopMs = 0;
   try {
     await postWebhook(server.url, src, acked, { seconds: WARMUP, connections });
@@ -146,8 +160,9 @@ async function webhookRun(
     );
     ours = run.result;
     cpuMicros = run.cpuMicrosPerRequest;
+    loop = await loopDelay(server);
     log(
-      `  chatlake webhook (${backend}): ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms, ratio ${(ours.perSecond / base.result.perSecond).toFixed(3)}, server CPU ${cpuMicros} µs/request (${acked.size - warmAcked} acknowledged in the timed run)`,
+      `  chatlake webhook (${backend}): ${Math.round(ours.perSecond)}/s p50 ${ms(ours.p50)} ms p99 ${ms(ours.p99)} ms, ratio ${(ours.perSecond / base.result.perSecond).toFixed(3)}, server CPU ${cpuMicros} µs/request, event-loop delay p99 ${loop.p99ms} ms max ${loop.maxMs} ms (${acked.size - warmAcked} acknowledged in the timed run)`,
     );
   } finally {
     const t = performance.now();
@@ -180,7 +195,7 @@ async function webhookRun(
   const storedNotAcked = [...stored.keys()].filter((id) => !acked.has(id));
   return {
     catalog: backend,
-    chatlake: { ...summary(ours), serverCpuMicrosPerRequest: cpuMicros },
+    chatlake: { ...summary(ours), serverCpuMicrosPerRequest: cpuMicros, eventLoopDelay: loop },
     ratio: +(ours.perSecond / base.result.perSecond).toFixed(3),
     ratioMet: ours.perSecond / base.result.perSecond >= 0.5,
     cpuRatio: +(base.cpuMicrosPerRequest / cpuMicros).toFixed(3),

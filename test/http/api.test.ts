@@ -472,6 +472,12 @@ describe('service API', () => {
     expect(metrics.body).toContain('chatlake_http_request_duration_seconds_bucket{');
     expect(metrics.body).toMatch(/chatlake_messages_accepted_total\{outcome="stored"\} [1-9]/);
     expect(metrics.body).toMatch(/chatlake_hot_rows \d+/);
+    // The event loop is sampled from the start: a delay was seen, and the longest is at least the 99th percentile.
+    const delay = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics.body)?.[1]);
+    expect(delay('chatlake_event_loop_delay_max_seconds')).toBeGreaterThan(0);
+    expect(delay('chatlake_event_loop_delay_max_seconds')).toBeGreaterThanOrEqual(
+      delay('chatlake_event_loop_delay_p99_seconds'),
+    );
   });
 
   it('audit log: every creation and admin action is chained; verify finds an altered entry', async () => {

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { ChatlakeError } from '../../core/errors.js';
 import type { ServiceContext } from '../service-context.js';
@@ -5,6 +6,10 @@ import type { ServiceContext } from '../service-context.js';
 /** Liveness, readiness, Prometheus metrics and the OpenAPI document. */
 export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   const tags = ['operations'];
+  // How long work waited for the event loop (a long synchronous step delays every request behind it).
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  app.addHook('onClose', async () => loopDelay.disable());
   app.get('/health', { schema: { tags, security: [] } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { tags, security: [] } }, async () => {
     const hot = await ctx.lake.catalog.hotSummary().catch(() => null);
@@ -26,6 +31,17 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Prom
       'chatlake_query_window_hits',
       'Pages answered from a conversation window read ahead, without a scan, since start',
       query.windowHits,
+    );
+    const seconds = (ns: number) => ns / 1e9;
+    ctx.metrics.set(
+      'chatlake_event_loop_delay_p99_seconds',
+      'Event-loop delay since start, 99th percentile (sampled every 5 ms)',
+      seconds(loopDelay.percentile(99)),
+    );
+    ctx.metrics.set(
+      'chatlake_event_loop_delay_max_seconds',
+      'Longest event-loop delay since start',
+      seconds(loopDelay.max),
     );
     return reply.header('content-type', 'text/plain; version=0.0.4').send(ctx.metrics.render());
   });
