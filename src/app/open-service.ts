@@ -72,6 +72,7 @@ export async function openService(
       maxBytes: config.hotMaxBytes,
       maxAgeMs: config.hotMaxAgeSeconds * 1000,
       checkEveryMs: config.compactCheckSeconds * 1000,
+      merge: { minFiles: config.mergeMinFiles, maxBytes: config.mergeMaxBytes },
     },
     {
       compacted(c, ms) {
@@ -91,9 +92,14 @@ export async function openService(
         );
         app.log.info({ rows: c.rows, files: c.files, ms: Math.round(ms) }, 'hot tier compacted');
       },
+      merged(m, ms) {
+        metrics.count('chatlake_file_merges_total', 'Partitions whose small files were merged into one');
+        metrics.count('chatlake_merged_files_total', 'Small files merged away', {}, m.files);
+        app.log.info({ partitions: m.partitions, files: m.files, ms: Math.round(ms) }, 'small files merged');
+      },
       failed(error) {
-        metrics.count('chatlake_compaction_failures_total', 'Hot-tier compactions that failed');
-        app.log.error({ err: error }, 'hot-tier compaction failed');
+        metrics.count('chatlake_compaction_failures_total', 'Hot-tier compactions or merges that failed');
+        app.log.error({ err: error }, 'hot-tier compaction or small-file merge failed');
       },
     },
   );

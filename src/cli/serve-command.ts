@@ -22,8 +22,8 @@ Endpoints:
 
 The first start creates an admin token and prints it once. More: chatlake token create --scope read
 Settings (file, env, flag): host, port, webhookSecret, bodyLimitBytes, hotMaxRows, hotMaxBytes,
-hotMaxAgeSeconds, compactCheckSeconds, idempotencyTtlHours, deleteGraceHours, attachmentMaxBytes,
-attachmentTypes, logLevel.
+hotMaxAgeSeconds, compactCheckSeconds, mergeMinFiles, mergeMaxBytes, idempotencyTtlHours,
+deleteGraceHours, attachmentMaxBytes, attachmentTypes, logLevel.
 
 Examples:
   chatlake serve

@@ -14,6 +14,10 @@ export interface ServiceConfig {
   readonly hotMaxAgeSeconds: number;
   /** How often the compactor looks at the hot tier. */
   readonly compactCheckSeconds: number;
+  /** A partition's small files (each compaction adds one) are merged into one once there are this many… */
+  readonly mergeMinFiles: number;
+  /** …files under this many bytes. */
+  readonly mergeMaxBytes: number;
   readonly idempotencyTtlHours: number;
   /** A deleted message can be restored within this many hours. */
   readonly deleteGraceHours: number;
@@ -33,6 +37,8 @@ const DEFAULTS: ServiceConfig = {
   hotMaxBytes: 64 * 1024 * 1024,
   hotMaxAgeSeconds: 60,
   compactCheckSeconds: 1,
+  mergeMinFiles: 8,
+  mergeMaxBytes: 32 * 1024 * 1024,
   idempotencyTtlHours: 24,
   deleteGraceHours: 24,
   attachmentMaxBytes: 25 * 1024 * 1024,
@@ -56,6 +62,8 @@ const ENV: Record<Setting, string> = {
   hotMaxBytes: 'CHATLAKE_HOT_MAX_BYTES',
   hotMaxAgeSeconds: 'CHATLAKE_HOT_MAX_AGE_SECONDS',
   compactCheckSeconds: 'CHATLAKE_COMPACT_CHECK_SECONDS',
+  mergeMinFiles: 'CHATLAKE_MERGE_MIN_FILES',
+  mergeMaxBytes: 'CHATLAKE_MERGE_MAX_BYTES',
   idempotencyTtlHours: 'CHATLAKE_IDEMPOTENCY_TTL_HOURS',
   deleteGraceHours: 'CHATLAKE_DELETE_GRACE_HOURS',
   attachmentMaxBytes: 'CHATLAKE_ATTACHMENT_MAX_BYTES',
@@ -135,6 +143,10 @@ function check(key: Setting, value: unknown, source: string): unknown {
   if (key === 'webhookSecret') {
     if (value !== null && (typeof value !== 'string' || value.length < 8))
       throw bad('a string of ≥ 8 characters');
+    return value;
+  }
+  if (key === 'mergeMinFiles') {
+    if (!Number.isInteger(value) || (value as number) < 2) throw bad('a whole number ≥ 2');
     return value;
   }
   if (typeof d === 'number') {

@@ -17,6 +17,8 @@ export interface HotCompactionDeps {
 export interface HotCompaction {
   rows: number;
   files: number;
+  /** The partitions the new files went to. */
+  partitions: { dataset: Dataset; partition: string }[];
   /** True when another process held the writer lock and this round was skipped. */
   skipped: boolean;
 }
@@ -30,14 +32,14 @@ export interface HotCompaction {
 export async function compactHot(deps: HotCompactionDeps, maxRows: number): Promise<HotCompaction> {
   const { catalog, writer, schema } = deps;
   const lock = await tryAcquireWriter(catalog, deps.dataDir, 'hot-tier compaction');
-  if (!lock) return { rows: 0, files: 0, skipped: true };
+  if (!lock) return { rows: 0, files: 0, partitions: [], skipped: true };
   const written: WrittenFile[] = [];
   try {
     // A process that died holding the lock may have left files it never registered; nobody else would
     // remove them while this process runs (start-up cleanup runs once), so the new holder does.
     if (lock.tookOver) await findOrphans(catalog, writer.lakeDir, true);
     const rows = await catalog.hotRecords({ order: 'id', limit: maxRows });
-    if (rows.length === 0) return { rows: 0, files: 0, skipped: false };
+    if (rows.length === 0) return { rows: 0, files: 0, partitions: [], skipped: false };
     const byDataset = new Map<Dataset, StagedRow<unknown>[]>();
     for (const r of rows) {
       const list = byDataset.get(r.dataset) ?? [];
@@ -60,7 +62,12 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
       }
     });
     schema.commit(pending);
-    return { rows: rows.length, files: written.length, skipped: false };
+    return {
+      rows: rows.length,
+      files: written.length,
+      partitions: written.map(({ dataset, partition }) => ({ dataset, partition })),
+      skipped: false,
+    };
   } catch (error) {
     await writer.discard(written);
     throw error;

@@ -1,14 +1,10 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
-import type { DataFileRow } from '../catalog/catalog.js';
+import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import type { Dataset } from '../core/lake-record.js';
-import { sqlString } from '../lake/duckdb-engine.js';
-import { publishDurably } from '../lake/durable-file.js';
-import { LAKE_DATASETS } from '../lake/lake-columns.js';
-import { PARQUET_COPY_OPTIONS } from '../lake/lake-writer.js';
-import { newPartFileName, partitionDir, TEMP_PREFIX } from '../lake/partition-path.js';
-import { acquireWriter } from '../lake/writer-guard.js';
+import type { LakeWriter } from '../lake/lake-writer.js';
+import { acquireWriter, tryAcquireWriter } from '../lake/writer-guard.js';
 
 export interface CompactOptions {
   dataset?: Dataset;
@@ -26,9 +22,8 @@ export interface CompactResult {
 }
 
 /**
- * Merges the files of each partition into one, sorted like every data file. The new file replaces the old
- * ones in one catalog transaction; the old files are deleted after it commits (if the process dies first,
- * they are unregistered orphans and cleanup removes them).
+ * Merges the files of each partition into one, sorted like every data file (`chatlake compact`). The new file
+ * replaces the old ones in one catalog transaction; the old files are deleted right after it commits.
  */
 export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): Promise<CompactResult> {
   const started = performance.now();
@@ -36,6 +31,7 @@ export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): 
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'compact');
   const result: CompactResult = { partitions: 0, filesBefore: 0, filesAfter: 0, rows: 0, seconds: 0 };
   const taskId = await lake.catalog.startTask('compact', opts);
+  const deps = { catalog: lake.catalog, writer: await lake.writer() };
   try {
     const groups = new Map<string, DataFileRow[]>();
     for (const f of await lake.catalog.dataFiles({ dataset: opts.dataset, partitions: opts.partitions })) {
@@ -44,7 +40,8 @@ export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): 
     }
     for (const files of groups.values()) {
       if (files.length < minFiles) continue;
-      await mergeFiles(lake, files, taskId);
+      const replaced = await mergeFiles(deps, files, taskId);
+      await Promise.all(replaced.map((path) => rm(join(lake.config.lakeDir, path), { force: true })));
       result.partitions++;
       result.filesBefore += files.length;
       result.filesAfter++;
@@ -61,41 +58,77 @@ export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): 
   }
 }
 
-async function mergeFiles(lake: Lake, files: readonly DataFileRow[], taskId: number): Promise<void> {
-  const { dataset, partition } = files[0]!;
-  const duck = await lake.duck();
-  const dir = partitionDir(dataset, partition);
-  const name = newPartFileName();
-  const temp = join(lake.config.lakeDir, dir, `${TEMP_PREFIX}${name}`);
-  const final = join(lake.config.lakeDir, dir, name);
-  const list = files.map((f) => sqlString(join(lake.config.lakeDir, f.path))).join(', ');
-  await duck.run(
-    `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true) ORDER BY ${LAKE_DATASETS[dataset].sortKey.join(', ')}) ` +
-      `TO ${sqlString(temp)} (${PARQUET_COPY_OPTIONS})`,
-  );
-  await publishDurably([{ from: temp, to: final }]);
-  const merged = {
-    dataset,
-    partition,
-    path: `${dir}/${name}`,
-    rows: files.reduce((n, f) => n + f.rows, 0),
-    bytes: (await stat(final)).size,
-    minTime: Math.min(...files.map((f) => f.minTime)),
-    maxTime: Math.max(...files.map((f) => f.maxTime)),
-    schemaVersion: Math.max(...files.map((f) => f.schemaVersion)),
-  };
+/** What merging reads and writes: the catalog that swaps the files, the writer that writes the merged one. */
+export interface MergeDeps {
+  catalog: Catalog;
+  writer: LakeWriter;
+}
+
+/**
+ * Replaces files of one partition with one merged file in one catalog transaction. Returns the replaced files'
+ * paths: no longer registered, for the caller to delete (at once, or after readers that listed them a moment
+ * ago are done). A crash before they are deleted leaves unregistered orphans, which cleanup removes.
+ */
+export async function mergeFiles(
+  deps: MergeDeps,
+  files: readonly DataFileRow[],
+  taskId: number | null,
+): Promise<string[]> {
+  const merged = await deps.writer.merge(files);
   try {
-    await lake.catalog.write(async (tx) => {
+    await deps.catalog.write(async (tx) => {
       await tx.removeDataFiles(files.map((f) => f.id));
-      const [id] = await tx.addDataFiles([merged], taskId);
+      const [id] = await tx.addDataFiles(
+        [{ ...merged, schemaVersion: Math.max(...files.map((f) => f.schemaVersion)) }],
+        taskId,
+      );
       await tx.moveLineage(
         files.map((f) => f.id),
         id!,
       );
     });
   } catch (error) {
-    await rm(final, { force: true });
+    await deps.writer.discard([merged]);
     throw error;
   }
-  await Promise.all(files.map((f) => rm(join(lake.config.lakeDir, f.path), { force: true })));
+  return files.map((f) => f.path);
+}
+
+export interface SmallFilePolicy {
+  /** A partition is merged once it has this many small files… */
+  minFiles: number;
+  /** …files under this many bytes (bigger ones stay as they are). */
+  maxBytes: number;
+}
+
+/**
+ * The service's background merge: in each partition given, the small files (the hot tier's compactions leave
+ * one per partition per round) become one once there are `minFiles` of them. Skipped while another process
+ * holds the writer lock. Returns what it merged and the replaced paths, for the caller to delete.
+ */
+export async function mergeSmallFiles(
+  deps: MergeDeps & { dataDir: string },
+  partitions: readonly { dataset: Dataset; partition: string }[],
+  policy: SmallFilePolicy,
+): Promise<{ partitions: number; files: number; replaced: string[] }> {
+  const result = { partitions: 0, files: 0, replaced: [] as string[] };
+  const lock = await tryAcquireWriter(deps.catalog, deps.dataDir, 'merging small files');
+  if (!lock) return result;
+  try {
+    const seen = new Set<string>();
+    for (const { dataset, partition } of partitions) {
+      if (seen.has(`${dataset}/${partition}`)) continue;
+      seen.add(`${dataset}/${partition}`);
+      const small = (await deps.catalog.dataFiles({ dataset, partitions: [partition] })).filter(
+        (f) => f.bytes < policy.maxBytes,
+      );
+      if (small.length < policy.minFiles) continue;
+      result.replaced.push(...(await mergeFiles(deps, small, null)));
+      result.partitions++;
+      result.files += small.length;
+    }
+    return result;
+  } finally {
+    await lock.release();
+  }
 }

@@ -80,6 +80,34 @@ export class LakeWriter {
     }
   }
 
+  /**
+   * Writes the rows of several files of one partition as one file, sorted like every data file (temp name,
+   * fsync, rename: visible only once registered). Returns it without its schema version.
+   */
+  async merge(files: readonly DataFile[]): Promise<WrittenFile> {
+    const { dataset, partition } = files[0]!;
+    const dir = partitionDir(dataset, partition);
+    const name = newPartFileName();
+    await mkdir(join(this.lakeDir, dir), { recursive: true });
+    const temp = join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`);
+    const final = join(this.lakeDir, dir, name);
+    const list = files.map((f) => sqlString(join(this.lakeDir, f.path))).join(', ');
+    await this.duck.run(
+      `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true) ORDER BY ${LAKE_DATASETS[dataset].sortKey.join(', ')}) ` +
+        `TO ${sqlString(temp)} (${PARQUET_COPY_OPTIONS})`,
+    );
+    await publishDurably([{ from: temp, to: final }]);
+    return {
+      dataset,
+      partition,
+      path: `${dir}/${name}`,
+      rows: files.reduce((n, f) => n + f.rows, 0),
+      bytes: (await stat(final)).size,
+      minTime: Math.min(...files.map((f) => f.minTime)),
+      maxTime: Math.max(...files.map((f) => f.maxTime)),
+    };
+  }
+
   /** Loads records into a temp table with the dataset's lake columns and `raw` (the hot tier, for queries). */
   async loadTable<R>(
     dataset: Dataset,

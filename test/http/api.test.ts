@@ -3,24 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
 import { tempDir } from '../support/temp-dir.js';
+import { wechatEnvelope } from '../support/wechat-envelope.js';
 
-const envelope = (msgId: string, content: string, from = 'wxid_alice', time = 1769126400) => ({
-  guid: 'bot-1',
-  notify_type: 1010,
-  data: {
-    from_username: from,
-    to_username: 'wxid_bot',
-    chatroom: '',
-    chatroom_sender: '',
-    msg_id: msgId,
-    msg_type: 1,
-    create_time: time,
-    is_chatroom_msg: 0,
-    content,
-    desc: '',
-    source: 1,
-  },
-});
+const envelope = (msgId: string, content: string, from = 'wxid_alice', time = 1769126400) =>
+  wechatEnvelope({ msgId, content, from, time });
 
 describe('service API', () => {
   const dir = tempDir();

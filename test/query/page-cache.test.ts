@@ -2,27 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
 import { tempDir } from '../support/temp-dir.js';
+import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 // A repeated page of one conversation is served from the query service's read-ahead windows; these reads interleave
 // with every change that must reach the next page: a new hot row, a compaction into Parquet, a revocation.
 const T0 = 1769126400;
-const message = (msgId: string, time: number, msgType = 1, content = `m${msgId}`) => ({
-  guid: 'bot-1',
-  notify_type: 1010,
-  data: {
-    from_username: 'wxid_carol',
-    to_username: 'wxid_bot',
-    chatroom: '',
-    chatroom_sender: '',
-    msg_id: msgId,
-    msg_type: msgType,
-    create_time: time,
-    is_chatroom_msg: 0,
-    content,
-    desc: '',
-    source: 1,
-  },
-});
+const message = (msgId: string, time: number, msgType = 1, content = `m${msgId}`) =>
+  wechatEnvelope({ msgId, time, msgType, content });
 const revoke = (msgId: string, revoked: string, time: number) =>
   message(
     msgId,

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLake } from '../../src/app/open-lake.js';
+import { openService, type Service } from '../../src/app/open-service.js';
+import { resolveServiceConfig } from '../../src/config/service-config.js';
+import { validateLake } from '../../src/jobs/validate-lake.js';
+import { tempDir } from '../support/temp-dir.js';
+import { wechatEnvelope } from '../support/wechat-envelope.js';
+
+// Each hot-tier compaction adds a file to every partition it writes: a quiet service would gather one per
+// minute. The compactor merges a partition's small files once it has `mergeMinFiles` of them.
+const T0 = 1769126400;
+const message = (msgId: string, time: number) => wechatEnvelope({ msgId, time, content: `m${msgId}` });
+
+describe('small files merged in the background', () => {
+  const dir = tempDir();
+  let service: Service;
+  const post = async (id: number) => {
+    const r = await service.app.inject({
+      method: 'POST',
+      url: '/webhook/wechat',
+      payload: message(String(id), T0 + id),
+    });
+    expect(r.statusCode).toBe(200);
+  };
+  const files = () => service.context.lake.catalog.dataFiles({ dataset: 'messages' });
+
+  beforeAll(async () => {
+    service = await openService(
+      { dataDir: dir.path },
+      {},
+      resolveServiceConfig({ logLevel: 'silent', hotMaxAgeSeconds: 3600, mergeMinFiles: 3 }, {}),
+    );
+  });
+  afterAll(() => dir.remove());
+
+  it('merges a partition once it has mergeMinFiles small files, keeps every row once, and deletes the old files at stop', async () => {
+    // Two compactions: two files in the day's partition, not yet enough to merge.
+    for (const round of [0, 1]) {
+      for (let i = 0; i < 5; i++) await post(1000 + round * 10 + i);
+      await service.compactor.drain();
+    }
+    const two = await files();
+    expect(two).toHaveLength(2);
+    // The third makes three: merged into one file holding all 15 rows.
+    for (let i = 0; i < 5; i++) await post(1020 + i);
+    await service.compactor.drain();
+    const merged = await files();
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatchObject({ rows: 15, partition: two[0]!.partition });
+    // The merged-away files are no longer registered but stay on disk for reads that listed them a moment ago.
+    const lakeDir = service.context.lake.config.lakeDir;
+    const old = [...two.map((f) => f.path)];
+    for (const path of old) expect(existsSync(join(lakeDir, path))).toBe(true);
+    const rows = [];
+    for await (const batch of (await service.context.lake.query()).rows({ dataset: 'messages' }))
+      rows.push(...batch);
+    expect(rows.map((r) => r.message_id).sort()).toEqual(
+      [...Array.from({ length: 5 }, (_, i) => [1000 + i, 1010 + i, 1020 + i])].flat().sort().map(String),
+    );
+    await service.close();
+    for (const path of old) expect(existsSync(join(lakeDir, path))).toBe(false);
+    const lake = await openLake({ dataDir: dir.path });
+    try {
+      const report = await validateLake(lake);
+      expect(report.problems).toEqual([]);
+      expect(report.orphans).toEqual([]);
+    } finally {
+      await lake.close();
+    }
+  });
+
+  it('refuses a merge threshold under two files, naming the setting', () => {
+    expect(() => resolveServiceConfig({}, { CHATLAKE_MERGE_MIN_FILES: '1' })).toThrow(
+      /mergeMinFiles \(from CHATLAKE_MERGE_MIN_FILES\) must be a whole number ≥ 2/,
+    );
+  });
+});
