@@ -440,60 +440,67 @@ if (cases.has('read') || cases.has('visibility')) {
     if (cases.has('visibility')) {
       const n = Number(args.samples);
       // Text messages only (a revoke, say, is stored as a revocation and never listed).
-      const pool = (await webhookBodies(n * 4, { startIndex: store.nextIndex + hot })).filter((b) =>
+      const pool = (await webhookBodies(n * 8, { startIndex: store.nextIndex + hot })).filter((b) =>
         b.includes('"msg_type":1,'),
       );
-      if (pool.length < n) throw new Error(`only ${pool.length} text messages for ${n} samples`);
-      const samples: number[] = [];
-      let firstPoll = 0;
-      for (let i = 0; i < n; i++) {
-        // Sent now, so it is the newest message of its conversation.
-        const env = JSON.parse(pool[i]!) as { data: { create_time: number; msg_id: string } };
-        env.data.create_time = Math.floor(Date.now() / 1000);
-        const conv = conversationOf(pool[i]!);
-        const want = `wechat:${env.data.msg_id}`;
-        const r = await fetch(`${server.url}/webhook/wechat`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(env),
-        });
-        await r.text();
-        if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
-        const acked = performance.now();
-        let seen = Number.NaN;
-        let lastError = '';
-        let polls = 0;
-        while (performance.now() - acked < 5_000) {
-          polls++;
-          const r = await fetch(
-            `${server.url}/api/v1/conversations/${encodeURIComponent(`wechat:${conv}`)}/messages?limit=50`,
-            { headers: auth },
-          );
-          const page = (await r.json()) as { messages?: { id: string }[] };
-          if (r.status !== 200) lastError = `${r.status} ${JSON.stringify(page)}`;
-          if (page.messages?.some((m) => m.id === want)) {
-            seen = performance.now() - acked;
-            break;
+      if (pool.length < 2 * n) throw new Error(`only ${pool.length} text messages for 2 × ${n} samples`);
+      // Each sample: a message sent now (the newest of its conversation), then the conversation's newest page
+      // polled every 5 ms until it shows. Twice: for a conversation nobody has open (its page is read from the
+      // lake), and for one a client has open (its newest page was read just before the message came).
+      const visibility = async (open: boolean, texts: readonly string[]) => {
+        const samples: number[] = [];
+        let firstPoll = 0;
+        for (const text of texts) {
+          const env = JSON.parse(text) as { data: { create_time: number; msg_id: string } };
+          env.data.create_time = Math.floor(Date.now() / 1000);
+          const want = `wechat:${env.data.msg_id}`;
+          const pagePath = `/api/v1/conversations/${encodeURIComponent(`wechat:${conversationOf(text)}`)}/messages?limit=50`;
+          if (open) await (await fetch(`${server.url}${pagePath}`, { headers: auth })).text();
+          const r = await fetch(`${server.url}/webhook/wechat`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(env),
+          });
+          await r.text();
+          if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+          const acked = performance.now();
+          let seen = Number.NaN;
+          let lastError = '';
+          let polls = 0;
+          while (performance.now() - acked < 5_000) {
+            polls++;
+            const r = await fetch(`${server.url}${pagePath}`, { headers: auth });
+            const page = (await r.json()) as { messages?: { id: string }[] };
+            if (r.status !== 200) lastError = `${r.status} ${JSON.stringify(page)}`;
+            if (page.messages?.some((m) => m.id === want)) {
+              seen = performance.now() - acked;
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 5));
           }
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (Number.isNaN(seen)) log(`  ${want} not seen in 5 s; last error: ${lastError || 'none'}`);
+          samples.push(seen);
+          firstPoll += polls === 1 && !Number.isNaN(seen) ? 1 : 0;
+          await new Promise((resolve) => setTimeout(resolve, 50));
         }
-        if (Number.isNaN(seen))
-          log(`  ${want} in ${conv} not seen in 5 s; last error: ${lastError || 'none'}`);
-        samples.push(seen);
-        firstPoll += polls === 1 && !Number.isNaN(seen) ? 1 : 0;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const sorted = samples.filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-      log(`  visibility: median ${ms(median)} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms`);
+        const sorted = samples.filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
+        const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+        log(
+          `  visibility, conversation ${open ? 'open' : 'not open'}: median ${ms(median)} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms`,
+        );
+        return {
+          samples: texts.length,
+          neverSeen: samples.length - sorted.length,
+          // Seen by the first GET after the acknowledgement: the time is then one page read.
+          seenOnFirstPoll: firstPoll,
+          medianMs: ms(median),
+          maxMs: ms(sorted.at(-1) ?? Number.NaN),
+          met: sorted.length === texts.length && median <= 1000,
+        };
+      };
       results.visibility = {
-        samples: n,
-        neverSeen: samples.length - sorted.length,
-        // Seen by the first GET after the acknowledgement: the time is then one page read.
-        seenOnFirstPoll: firstPoll,
-        medianMs: ms(median),
-        maxMs: ms(sorted.at(-1) ?? Number.NaN),
-        met: sorted.length === n && median <= 1000,
+        notOpen: await visibility(false, pool.slice(0, n)),
+        open: await visibility(true, pool.slice(n, 2 * n)),
       };
     }
   } finally {

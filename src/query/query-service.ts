@@ -6,12 +6,13 @@ import type { HotFilter, HotRecordRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LocalDay } from '../core/local-day.js';
-import { MESSAGE_KINDS } from '../core/message.js';
+import { MESSAGE_KINDS, type Message } from '../core/message.js';
 import { appendColumns, siblingConnection, sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS } from '../lake/lake-columns.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import { catalogSnapshot } from './catalog-snapshot.js';
 import type { CursorCodec } from './cursor-codec.js';
+import { hotMessageRow } from './hot-message-row.js';
 import type { MessageQuery, QueryRow } from './message-query.js';
 
 const SHAPE: Record<Dataset, { time: string; id: string }> = {
@@ -73,7 +74,8 @@ export class QueryService {
     const window = windowKey(q);
     if (window && q.limit !== undefined) {
       await this.prefetches.get(window);
-      const cut = await this.fromWindows(window, q, q.limit);
+      const cut =
+        (await this.fromWindows(window, q, q.limit)) ?? (await this.extendNewest(window, q, q.limit));
       if (cut) {
         this.counters.windowHits++;
         yield cut;
@@ -90,14 +92,14 @@ export class QueryService {
     const { files, hot, filesVersion } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () =>
       this.files(q),
     );
-    const version = window
-      ? windowVersion(
-          filesVersion,
-          hot.length,
-          hot.reduce((max, r) => Math.max(max, r.id), 0),
-          await this.catalog.revocationCount(),
-        )
-      : '';
+    const readFrom: Sources | null = window
+      ? {
+          files: filesVersion,
+          hotRows: hot.length,
+          hotLastId: hot.reduce((max, r) => Math.max(max, r.id), 0),
+          revocations: await this.catalog.revocationCount(),
+        }
+      : null;
     const duck = await siblingConnection(this.duck);
     try {
       const sources = await this.withHot(duck, dataset, files, hot);
@@ -130,9 +132,10 @@ export class QueryService {
           else yield batch;
         }
       }
-      if (!window) return;
+      if (!window || !readFrom) return;
       this.keepWindow(window, {
-        version,
+        readFrom,
+        newest: !keyset && (await this.nothingSince(q)),
         to: q.to,
         start: startBound(q.to, keyset),
         rows: read,
@@ -153,7 +156,7 @@ export class QueryService {
       const at = start === null ? 0 : w.rows.findIndex((r) => compareKeys(rowKey(r), start) < 0);
       const from = at === -1 ? w.rows.length : at;
       if (from + limit > w.rows.length && !w.complete) continue;
-      if (w.version !== (await this.currentVersion({ ...q, to: w.to }))) {
+      if (!sameSources(w.readFrom, await this.currentSources({ ...q, to: w.to }))) {
         this.dropWindow(key, w);
         continue;
       }
@@ -203,14 +206,81 @@ export class QueryService {
     else this.windows.delete(key);
   }
 
-  /** The version a window must carry to be current now (null while the files are changing). */
-  private async currentVersion(q: MessageQuery): Promise<string | null> {
+  /** What a window of `q` would be read from now (null while the files are changing). */
+  private async currentSources(q: MessageQuery): Promise<Sources | null> {
     const dataset = q.dataset ?? 'messages';
     const files = await this.catalog.dataFilesVersion(dataset);
     const hot = await this.catalog.hotSummary(hotFilter(q));
     const revocations = await this.catalog.revocationCount();
     if ((await this.catalog.dataFilesVersion(dataset)) !== files) return null;
-    return windowVersion(files, hot.rows, hot.lastId ?? 0, revocations);
+    return { files, hotRows: hot.rows, hotLastId: hot.lastId ?? 0, revocations };
+  }
+
+  /**
+   * Whether the conversation had no message at or after `q.to` (its catalog row's last time, which only grows,
+   * read after the rows were): then a window read up to `q.to` holds its newest rows, and what comes later
+   * arrives in the hot tier (or in new files, which change the files version).
+   */
+  private async nothingSince(q: MessageQuery): Promise<boolean> {
+    if (q.to === undefined || !q.platform || !q.conversation) return false;
+    const c = await this.catalog.conversation(q.platform, q.conversation);
+    return c !== null && c.lastAt < q.to;
+  }
+
+  /**
+   * The newest page of a conversation when the newest window is still current and all that came since are hot
+   * rows (the usual case in a live chat: a message arrived): those rows read from the catalog on top of the
+   * window, which becomes the new newest window. Null when that does not apply; the page then reads as usual.
+   */
+  private async extendNewest(key: string, q: MessageQuery, limit: number): Promise<QueryRow[] | null> {
+    if (
+      q.to === undefined ||
+      this.keyset(q) ||
+      q.sender ||
+      q.type ||
+      q.text ||
+      !q.platform ||
+      !q.conversation
+    )
+      return null;
+    const w = (this.windows.get(key) ?? []).find((x) => x.newest && x.to !== undefined && x.to < q.to!);
+    if (!w || w.to === undefined) return null;
+    const files = w.readFrom.files;
+    if (!sameSources(w.readFrom, await this.currentSources({ ...q, to: w.to }))) return null;
+    const fresh = await this.catalog.hotRecords({
+      dataset: 'messages',
+      platform: q.platform,
+      conversationId: q.conversation,
+      fromTime: Math.max(w.to, q.from ?? w.to),
+      toTime: q.to - 1,
+    });
+    // A compaction in between moved hot rows into files: read as usual.
+    if (fresh.length > WINDOW_ROWS || (await this.catalog.dataFilesVersion('messages')) !== files)
+      return null;
+    const columns = selectColumns('messages', q.columns);
+    const rows = fresh
+      .map((r) =>
+        hotMessageRow(JSON.parse(r.record) as Message, [...columns, 'platform', 'message_id', 'kind']),
+      )
+      .filter((r) => !q.withoutStatus || r.kind !== 'status')
+      .sort((a, b) => compareKeys(rowKey(b), rowKey(a)));
+    const added = columns.includes('revoked')
+      ? await this.markRevoked(rows, columns)
+      : rows.map((r) => pick(r, columns));
+    const extended: Window = {
+      readFrom: {
+        ...w.readFrom,
+        hotRows: w.readFrom.hotRows + fresh.length,
+        hotLastId: fresh.reduce((max, r) => Math.max(max, r.id), w.readFrom.hotLastId),
+      },
+      newest: await this.nothingSince(q),
+      to: q.to,
+      start: startBound(q.to, undefined),
+      rows: [...added, ...w.rows],
+      complete: w.complete,
+    };
+    this.keepWindow(key, extended);
+    return extended.rows.slice(0, limit);
   }
 
   /**
@@ -494,12 +564,32 @@ function hotFilter(q: MessageQuery): HotFilter {
  * What a window was read from: the dataset's files, its hot rows (how many, and the newest id: ids only
  * grow), and the revocations (only ever added). Any change makes the next page read again.
  */
-const windowVersion = (files: string, hotRows: number, hotLastId: number, revocations: number) =>
-  `${files}/${hotRows}:${hotLastId}/${revocations}`;
+interface Sources {
+  files: string;
+  hotRows: number;
+  hotLastId: number;
+  revocations: number;
+}
+
+const sameSources = (a: Sources, b: Sources | null): boolean =>
+  b !== null &&
+  a.files === b.files &&
+  a.hotRows === b.hotRows &&
+  a.hotLastId === b.hotLastId &&
+  a.revocations === b.revocations;
+
+/** The row with just these columns, in their order. */
+function pick(row: QueryRow, columns: readonly string[]): QueryRow {
+  const out: QueryRow = {};
+  for (const c of columns) out[c] = row[c];
+  return out;
+}
 
 /** A run of a conversation's messages read ahead: every matching row below `start`, newest first. */
 interface Window {
-  version: string;
+  readFrom: Sources;
+  /** Nothing of the conversation was newer than `to` when it was read (nothingSince). */
+  newest: boolean;
   /** The `to` of the read (its hot rows are the ones before it). */
   to: number | undefined;
   start: Bound;

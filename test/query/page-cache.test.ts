@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
+import type { QueryRow } from '../../src/query/message-query.js';
+import { VIEW_COLUMNS } from '../../src/service/api-message-view.js';
 import { tempDir } from '../support/temp-dir.js';
 import { wechatEnvelope } from '../support/wechat-envelope.js';
 
@@ -151,6 +153,65 @@ describe('pages of one conversation, read again after each change', () => {
     // later page was cut from it. (Without that read, every other page would read a few days again.)
     expect(query.counters.scans - scans).toBe(2);
     expect(query.counters.windowHits - windowHits).toBe(pages - 1);
+  });
+
+  it('puts messages that arrive on top of the newest page from the hot tier, without a scan, exactly as a scan would', async () => {
+    const conversation = 'wxid_gus';
+    const at = (i: number) => T0 + 7 * 86400 + i * 60;
+    const send = async (i: number, msgType = 1) => {
+      const m = message(
+        String(9000 + i),
+        at(i),
+        msgType,
+        msgType === 51 ? '<msg><op id="2"/></msg>' : `m${i}`,
+      );
+      m.data.from_username = conversation;
+      await post(m);
+    };
+    for (let i = 0; i < 30; i++) await send(i);
+    await service.compactor.drain();
+    for (let i = 30; i < 35; i++) await send(i);
+    const query = await service.context.lake.query();
+    const catalog = service.context.lake.catalog;
+    // The newest page as the API asks for it: up to the conversation's last time.
+    const newest = async () => {
+      const c = (await catalog.conversation('wechat', conversation))!;
+      const q = {
+        dataset: 'messages' as const,
+        platform: 'wechat',
+        conversation,
+        from: c.firstAt,
+        to: c.lastAt + 1,
+        order: 'desc' as const,
+        withoutStatus: true,
+        columns: VIEW_COLUMNS,
+      };
+      const page: QueryRow[] = [];
+      for await (const b of query.rows({ ...q, limit: 21 })) page.push(...b);
+      const all: QueryRow[] = [];
+      for await (const b of query.rows(q)) all.push(...b);
+      return { page, scan: all.slice(0, 21) };
+    };
+    const first = await newest();
+    expect(first.page).toEqual(first.scan);
+    const { scans, windowHits } = query.counters;
+    // Two messages and a status sync arrive: the next newest page adds them to the window it has.
+    await send(35);
+    await send(36, 51);
+    await send(37);
+    const second = await newest();
+    expect(second.page.map((r) => r.message_id).slice(0, 3)).toEqual(['9037', '9035', '9034']);
+    expect(second.page).toEqual(second.scan);
+    expect(query.counters.windowHits - windowHits).toBe(1);
+    // The unlimited reads (the reference) are the only scans.
+    expect(query.counters.scans - scans).toBe(1);
+    // A compaction changes the files: the page reads again, and still matches.
+    await service.compactor.drain();
+    await send(38);
+    const third = await newest();
+    expect(third.page).toEqual(third.scan);
+    expect(third.page[0]!.message_id).toBe('9038');
+    expect(query.counters.scans - scans).toBe(3);
   });
 
   it('sees a new hot row, the same rows after compaction, and a revocation', async () => {
