@@ -125,7 +125,7 @@ export class QueryService {
         }
         const plan = await this.statement(duck, { ...q, limit: take }, group);
         for await (const rows of this.stream(duck, plan)) {
-          const batch = marks ? await this.markRevoked(rows, columns) : rows;
+          const batch = marks ? await this.finishRows(rows, columns) : rows;
           need -= batch.length;
           take -= batch.length;
           if (window) read.push(...batch);
@@ -264,9 +264,9 @@ export class QueryService {
       )
       .filter((r) => !q.withoutStatus || r.kind !== 'status')
       .sort((a, b) => compareKeys(rowKey(b), rowKey(a)));
-    const added = columns.includes('revoked')
-      ? await this.markRevoked(rows, columns)
-      : rows.map((r) => pick(r, columns));
+    const added = await this.finishRows(rows, columns);
+    // The newest WINDOW_ROWS rows stay (a prefix of the result, like any window).
+    const kept = [...added, ...w.rows].slice(0, WINDOW_ROWS);
     const extended: Window = {
       readFrom: {
         ...w.readFrom,
@@ -276,9 +276,10 @@ export class QueryService {
       newest: await this.nothingSince(q),
       to: q.to,
       start: startBound(q.to, undefined),
-      rows: [...added, ...w.rows],
-      complete: w.complete,
+      rows: kept,
+      complete: w.complete && kept.length === added.length + w.rows.length,
     };
+    this.dropWindow(key, w);
     this.keepWindow(key, extended);
     return extended.rows.slice(0, limit);
   }
@@ -375,7 +376,7 @@ export class QueryService {
         `SELECT m.* FROM ${this.scan(sources)} ` +
         `WHERE m.platform = $1 AND m.message_id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})`;
       const reader = await duck.runAndReadAll(sql, [platform, ...ids]);
-      const rows = await this.markRevoked(reader.getRowObjectsJS() as QueryRow[], datasetColumns('messages'));
+      const rows = await this.finishRows(reader.getRowObjectsJS() as QueryRow[], datasetColumns('messages'));
       const found = new Map(rows.map((r) => [String(r.message_id), r]));
       return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
     } finally {
@@ -484,7 +485,7 @@ export class QueryService {
       };
     }
     if (limit) {
-      // A page: `revoked` is set after the read from the catalog (markRevoked), which is cheaper than a join.
+      // A page: `revoked` is set after the read from the catalog (finishRows), which is cheaper than a join.
       const picked = [...new Set([...columns.filter((c) => c !== 'revoked'), 'platform', id])];
       return {
         sql: `SELECT ${picked.map((c) => `m."${c}"`).join(', ')} FROM ${scan}${filter} ${order}${limit}`,
@@ -500,15 +501,18 @@ export class QueryService {
   }
 
   /**
-   * The rows of a limited read with their `revoked` flag, from one catalog lookup of their ids (per platform),
-   * and only the columns asked for, in their order.
+   * The rows of a limited read with only the columns asked for, in their order, and their `revoked` flag when
+   * asked: from one catalog lookup of their ids (per platform).
    */
-  private async markRevoked(rows: QueryRow[], columns: readonly string[]): Promise<QueryRow[]> {
+  private async finishRows(rows: QueryRow[], columns: readonly string[]): Promise<QueryRow[]> {
     const ids = new Map<string, string[]>();
-    for (const r of rows) {
-      const platform = String(r.platform);
-      ids.set(platform, [...(ids.get(platform) ?? []), String(r.message_id)]);
-    }
+    if (columns.includes('revoked'))
+      for (const r of rows) {
+        const platform = String(r.platform);
+        const list = ids.get(platform) ?? [];
+        list.push(String(r.message_id));
+        ids.set(platform, list);
+      }
     const revoked = new Set<string>();
     for (const [platform, list] of ids)
       for (const r of await this.catalog.revocations(platform, list))
@@ -577,13 +581,6 @@ const sameSources = (a: Sources, b: Sources | null): boolean =>
   a.hotRows === b.hotRows &&
   a.hotLastId === b.hotLastId &&
   a.revocations === b.revocations;
-
-/** The row with just these columns, in their order. */
-function pick(row: QueryRow, columns: readonly string[]): QueryRow {
-  const out: QueryRow = {};
-  for (const c of columns) out[c] = row[c];
-  return out;
-}
 
 /** A run of a conversation's messages read ahead: every matching row below `start`, newest first. */
 interface Window {
