@@ -161,8 +161,19 @@ export class QueryService {
         continue;
       }
       this.keepWindow(key, w);
-      // A reader scrolling into the last half of a window: read the next one ahead.
-      if (keyset && !w.complete && w.rows.length - from < WINDOW_ROWS / 2) this.prefetch(key, q);
+      // A reader paging on by cursor, at this window's third page or two pages before its end: read the next
+      // window ahead, from two pages before this one's end (so that every page lies wholly in one of them).
+      if (keyset && !w.complete && !w.readAhead && (from >= 2 * limit || from + 3 * limit > w.rows.length)) {
+        w.readAhead = true;
+        const tail = Math.max(from, w.rows.length - 2 * limit);
+        const after = tail === from ? keyset : rowKey(w.rows[tail - 1]!);
+        this.prefetch(key, {
+          ...q,
+          cursor: undefined,
+          keyset: after,
+          to: q.to === undefined ? undefined : Math.min(q.to, after[0] + 1),
+        });
+      }
       return w.rows.slice(from, from + limit);
     }
     return null;
@@ -593,6 +604,8 @@ interface Window {
   rows: QueryRow[];
   /** The rows reach the end of the result (nothing older matches). */
   complete: boolean;
+  /** The next window's read was started from this one. */
+  readAhead?: boolean;
 }
 
 /** An exclusive upper bound on (time, id) in newest-first order; null: no bound. */

@@ -114,10 +114,10 @@ describe('pages of one conversation, read again after each change', () => {
       scansAfter.push(query.counters.scans - scans);
     } while (cursor);
     expect(seen).toEqual(Array.from({ length: 700 }, (_, i) => `wechat:${5700 - i}`));
-    // Page 1 read 500 rows ahead (rows 0–499). Page 7 (rows 300–350) was cut from that window's last half and
-    // started the read of the next one (rows 300–699) in the background; pages 8–14 came from it. Without
-    // that read, page 10 (rows 450–500) would have read for itself.
-    expect(scansAfter).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
+    // Page 1 read 500 rows ahead (rows 0–499). Page 4 (rows 150–200), the window's fourth, started the read of
+    // the next window in the background, from two pages before this one's end (rows 398–699); pages 10–14 came
+    // from it. Without that read, page 10 (rows 450–500) would have read for itself.
+    expect(scansAfter).toEqual([1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(query.counters.windowHits - windowHits).toBe(13);
   });
 
