@@ -131,10 +131,13 @@ describe('two service nodes on one PostgreSQL catalog and one lake', () => {
         15_000,
       );
       alive.delete(b);
-      await b.kill();
-      // Listed at once, before a's compactor can take the lock over and clean up.
+      const killing = b.kill();
+      // Listed as soon as the signal is sent, before a's compactor can take the lock over and clean up: until
+      // this process reaps b, b's pid still answers, so a cannot take over yet (a's compactor, with its
+      // merges, tries the lock every few ms, and once took it over before a listing made after the reap).
       const atKill = lakeFilesNow(lakeDir);
       const leftByKill = writerLockHolder(dataDir) === b.pid;
+      await killing;
       const ackedAtKill = load.acked.size;
       // Node a carries on alone (re-deliveries include what b acknowledged or lost).
       await sleep(rng.range(2500, 3500));
