@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWechatLog, type WechatLogExpected } from '../../bench/data/wechat-log.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 describe('chatlake CLI (the real binary)', () => {
   const dir = tempDir();
@@ -83,24 +84,8 @@ describe('chatlake CLI (the real binary)', () => {
   });
 
   it("files the account's own direct messages under the chat they went to, as from-me (--wechat-self, CHATLAKE_WECHAT_SELF)", async () => {
-    const line = (id: string, from: string, to: string, t: number) =>
-      JSON.stringify({
-        guid: 'g1',
-        notify_type: 1010,
-        data: {
-          from_username: from,
-          to_username: to,
-          chatroom: '',
-          chatroom_sender: '',
-          msg_id: id,
-          msg_type: 1,
-          create_time: t,
-          is_chatroom_msg: 0,
-          content: `m${id}`,
-          desc: '',
-          source: '',
-        },
-      });
+    const line = (id: string, from: string, to: string, time: number) =>
+      JSON.stringify(wechatEnvelope({ msgId: id, time, content: `m${id}`, from, to }));
     const selfLog = join(dir.path, 'self.log');
     writeFileSync(
       selfLog,

@@ -51,20 +51,21 @@ describe('pages of one conversation, read again after each change', () => {
     dir.remove();
   });
 
-  /** Every page of `limit` by cursor, newest first: the ids of each. */
-  const walk = async (limit: number) => {
+  /** Every page of `limit` by cursor, newest first: the ids of each. `afterPage` runs after each page. */
+  const walk = async (limit: number, conversation = 'wxid_carol', afterPage = async () => {}) => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
       const r = await service.app.inject({
         method: 'GET',
-        url: `/api/v1/conversations/${encodeURIComponent('wechat:wxid_carol')}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        url: `/api/v1/conversations/${encodeURIComponent(`wechat:${conversation}`)}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
         headers: { authorization: `Bearer ${token}` },
       });
       expect(r.statusCode, r.body).toBe(200);
       const body = JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
       pages.push(body.messages.map((m) => m.id));
       cursor = body.nextCursor;
+      await afterPage();
     } while (cursor);
     return pages;
   };
@@ -98,21 +99,13 @@ describe('pages of one conversation, read again after each change', () => {
     await service.compactor.drain();
     const query = await service.context.lake.query();
     const { scans, windowHits } = query.counters;
-    const seen: string[] = [];
     const scansAfter: number[] = [];
-    let cursor: string | null = null;
-    do {
-      const r = await service.app.inject({
-        method: 'GET',
-        url: `/api/v1/conversations/${encodeURIComponent(`wechat:${conversation}`)}/messages?limit=50${cursor ? `&cursor=${cursor}` : ''}`,
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const body = JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
-      seen.push(...body.messages.map((m) => m.id));
-      cursor = body.nextCursor;
-      await query.idle();
-      scansAfter.push(query.counters.scans - scans);
-    } while (cursor);
+    const seen = (
+      await walk(50, conversation, async () => {
+        await query.idle();
+        scansAfter.push(query.counters.scans - scans);
+      })
+    ).flat();
     expect(seen).toEqual(Array.from({ length: 700 }, (_, i) => `wechat:${5700 - i}`));
     // Page 1 read 500 rows ahead (rows 0–499). Page 4 (rows 150–200), the window's fourth, started the read of
     // the next window in the background, from two pages before this one's end (rows 398–699); pages 10–14 came
@@ -132,27 +125,14 @@ describe('pages of one conversation, read again after each change', () => {
     await service.compactor.drain();
     const query = await service.context.lake.query();
     const { scans, windowHits } = query.counters;
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const r = await service.app.inject({
-        method: 'GET',
-        url: `/api/v1/conversations/${encodeURIComponent(`wechat:${conversation}`)}/messages?limit=25${cursor ? `&cursor=${cursor}` : ''}`,
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const body = JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
-      seen.push(...body.messages.map((m) => m.id));
-      cursor = body.nextCursor;
-      pages++;
-      await query.idle();
-    } while (cursor);
+    const pages = await walk(25, conversation, () => query.idle());
+    const seen = pages.flat();
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => `wechat:${8299 - i}`));
     // The first page read only the days it needed (12 of them: 60 messages). The second, cut from those, started
     // the read of the next window in the background, sized for a whole window: the rest of the chat. Every
     // later page was cut from it. (Without that read, every other page would read a few days again.)
     expect(query.counters.scans - scans).toBe(2);
-    expect(query.counters.windowHits - windowHits).toBe(pages - 1);
+    expect(query.counters.windowHits - windowHits).toBe(pages.length - 1);
   });
 
   it('puts messages that arrive on top of the newest page from the hot tier, without a scan, exactly as a scan would', async () => {
