@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
+import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
 import { acquireWriter, tryAcquireWriter } from '../lake/writer-guard.js';
@@ -77,7 +78,10 @@ export async function mergeFiles(
   const merged = await deps.writer.merge(files);
   try {
     await deps.catalog.write(async (tx) => {
-      await tx.removeDataFiles(files.map((f) => f.id));
+      const removed = await tx.removeDataFiles(files.map((f) => f.id));
+      // Another writer replaced some of them meanwhile (a writer that lost its guard unnoticed): nothing commits.
+      if (removed.length !== files.length)
+        throw new ChatlakeError('conflict', 'files to merge were replaced by another writer meanwhile');
       const [id] = await tx.addDataFiles(
         [{ ...merged, schemaVersion: Math.max(...files.map((f) => f.schemaVersion)) }],
         taskId,

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLake } from '../../src/app/open-lake.js';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
+import { ingest } from '../../src/ingest/ingest-run.js';
+import { mergeFiles } from '../../src/jobs/compact-partitions.js';
 import { validateLake } from '../../src/jobs/validate-lake.js';
 import { tempDir } from '../support/temp-dir.js';
 import { wechatEnvelope } from '../support/wechat-envelope.js';
@@ -75,5 +77,40 @@ describe('small files merged in the background', () => {
     expect(() => resolveServiceConfig({}, { CHATLAKE_MERGE_MIN_FILES: '1' })).toThrow(
       /mergeMinFiles \(from CHATLAKE_MERGE_MIN_FILES\) must be a whole number ≥ 2/,
     );
+  });
+
+  it('commits no merge when a file it replaces was replaced by another writer meanwhile', async () => {
+    const other = tempDir();
+    const lake = await openLake({ dataDir: other.path });
+    try {
+      // Two ingests of the same day: two files in its partition.
+      for (const batch of [0, 1]) {
+        const log = join(other.path, `w${batch}.log`);
+        const ids = Array.from({ length: 5 }, (_, i) => 2000 + batch * 10 + i);
+        writeFileSync(log, ids.map((id) => `${JSON.stringify(message(String(id), T0 + id))}\n`).join(''));
+        await ingest(lake, [log]);
+      }
+      const files = await lake.catalog.dataFiles({ dataset: 'messages' });
+      const partition = files[0]!.partition;
+      const same = files.filter((f) => f.partition === partition);
+      expect(same.length).toBeGreaterThanOrEqual(2);
+      // Another writer (one that lost its guard without noticing) already removed one of them.
+      await lake.catalog.write((tx) => tx.removeDataFiles([same[0]!.id]));
+      const deps = { catalog: lake.catalog, writer: await lake.writer() };
+      await expect(mergeFiles(deps, same, null)).rejects.toThrow(/replaced by another writer/);
+      const after = await lake.catalog.dataFiles({ dataset: 'messages' });
+      expect(after.map((f) => f.path).sort()).toEqual(
+        files
+          .slice(1)
+          .map((f) => f.path)
+          .sort(),
+      );
+      // The merged file it wrote was removed again: nothing unregistered is left but the file removed above.
+      const report = await validateLake(lake);
+      expect(report.orphans).toEqual([same[0]!.path]);
+    } finally {
+      await lake.close();
+      other.remove();
+    }
   });
 });
