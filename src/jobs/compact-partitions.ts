@@ -29,10 +29,10 @@ export interface CompactResult {
 export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): Promise<CompactResult> {
   const started = performance.now();
   const minFiles = Math.max(2, opts.minFiles ?? 2);
+  const deps = { catalog: lake.catalog, writer: await lake.writer() };
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'compact');
   const result: CompactResult = { partitions: 0, filesBefore: 0, filesAfter: 0, rows: 0, seconds: 0 };
   const taskId = await lake.catalog.startTask('compact', opts);
-  const deps = { catalog: lake.catalog, writer: await lake.writer() };
   try {
     const groups = new Map<string, DataFileRow[]>();
     for (const f of await lake.catalog.dataFiles({ dataset: opts.dataset, partitions: opts.partitions })) {
@@ -92,7 +92,12 @@ export async function mergeFiles(
       );
     });
   } catch (error) {
-    await deps.writer.discard([merged]);
+    // Removed only when the catalog surely does not list it: a COMMIT whose answer was lost may have landed.
+    const listed = await deps.catalog
+      .dataFiles({ dataset: merged.dataset, partitions: [merged.partition] })
+      .then((rows) => rows.some((f) => f.path === merged.path))
+      .catch(() => true);
+    if (!listed) await deps.writer.discard([merged]);
     throw error;
   }
   return files.map((f) => f.path);

@@ -110,11 +110,15 @@ export class HotCompactor {
     }
   }
 
-  /** Deletes the merged-away files retired before `before`. */
+  /** Deletes the merged-away files retired before `before` (one that cannot be is left to orphan cleanup). */
   private async removeRetired(before: number): Promise<void> {
     const due = this.retired.filter((r) => r.at <= before);
     if (due.length === 0) return;
     this.retired = this.retired.filter((r) => r.at > before);
-    await this.deps.writer.discard(due.flatMap((r) => r.paths.map((path) => ({ path }))));
+    try {
+      await this.deps.writer.discard(due.flatMap((r) => r.paths.map((path) => ({ path }))));
+    } catch (error) {
+      this.events.failed?.(error);
+    }
   }
 }

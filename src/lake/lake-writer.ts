@@ -92,11 +92,17 @@ export class LakeWriter {
     const temp = join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`);
     const final = join(this.lakeDir, dir, name);
     const list = files.map((f) => sqlString(join(this.lakeDir, f.path))).join(', ');
-    await this.duck.run(
-      `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true) ORDER BY ${LAKE_DATASETS[dataset].sortKey.join(', ')}) ` +
-        `TO ${sqlString(temp)} (${PARQUET_COPY_OPTIONS})`,
-    );
-    await publishDurably([{ from: temp, to: final }]);
+    try {
+      // hive_partitioning off: the year=/month=/day= folders are not columns of the files.
+      await this.duck.run(
+        `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true, hive_partitioning = false) ` +
+          `ORDER BY ${LAKE_DATASETS[dataset].sortKey.join(', ')}) TO ${sqlString(temp)} (${PARQUET_COPY_OPTIONS})`,
+      );
+      await publishDurably([{ from: temp, to: final }]);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
     return {
       dataset,
       partition,

@@ -73,9 +73,16 @@ export class QueryService {
   async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
     const window = windowKey(q);
     if (window && q.limit !== undefined) {
-      await this.prefetches.get(window);
-      const cut =
-        (await this.fromWindows(window, q, q.limit)) ?? (await this.extendNewest(window, q, q.limit));
+      const limit = q.limit;
+      const cached = async () =>
+        (await this.fromWindows(window, q, limit)) ?? (await this.extendNewest(window, q, limit));
+      let cut = await cached();
+      // A miss while the next window is being read ahead: wait for that read rather than read the same rows.
+      const ahead = this.prefetches.get(window);
+      if (!cut && ahead) {
+        await ahead;
+        cut = await cached();
+      }
       if (cut) {
         this.counters.windowHits++;
         yield cut;
@@ -228,12 +235,14 @@ export class QueryService {
   }
 
   /**
-   * Whether the conversation had no message at or after `q.to` (its catalog row's last time, which only grows,
-   * read after the rows were): then a window read up to `q.to` holds its newest rows, and what comes later
-   * arrives in the hot tier (or in new files, which change the files version).
+   * Whether the conversation had no message at or after `q.to` (its catalog row's last time, which only grows
+   * and leaves status syncs out, read after the rows were): then a window of a read without status syncs up
+   * to `q.to` holds its newest rows, and what comes later arrives in the hot tier (or in new files, which
+   * change the files version).
    */
   private async nothingSince(q: MessageQuery): Promise<boolean> {
-    if (q.to === undefined || !q.platform || !q.conversation) return false;
+    // The conversation's last time leaves status syncs out: so must the read.
+    if (q.to === undefined || !q.platform || !q.conversation || !q.withoutStatus) return false;
     const c = await this.catalog.conversation(q.platform, q.conversation);
     return c !== null && c.lastAt < q.to;
   }
@@ -264,6 +273,8 @@ export class QueryService {
       conversationId: q.conversation,
       fromTime: Math.max(w.to, q.from ?? w.to),
       toTime: q.to - 1,
+      order: 'id',
+      limit: WINDOW_ROWS + 1,
     });
     // A compaction in between moved hot rows into files: read as usual.
     if (fresh.length > WINDOW_ROWS || (await this.catalog.dataFilesVersion('messages')) !== files)
@@ -278,6 +289,8 @@ export class QueryService {
     const added = await this.finishRows(rows, columns);
     // The newest WINDOW_ROWS rows stay (a prefix of the result, like any window).
     const kept = [...added, ...w.rows].slice(0, WINDOW_ROWS);
+    // A window read for a shorter page may not hold this one: read it as usual (or the page would end early).
+    if (kept.length < limit && !w.complete) return null;
     const extended: Window = {
       readFrom: {
         ...w.readFrom,

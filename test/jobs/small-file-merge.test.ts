@@ -7,6 +7,8 @@ import { resolveServiceConfig } from '../../src/config/service-config.js';
 import { ingest } from '../../src/ingest/ingest-run.js';
 import { mergeFiles } from '../../src/jobs/compact-partitions.js';
 import { validateLake } from '../../src/jobs/validate-lake.js';
+import { MESSAGE_COLUMNS } from '../../src/lake/lake-columns.js';
+import { readParquetRows } from '../support/read-parquet.js';
 import { tempDir } from '../support/temp-dir.js';
 import { wechatEnvelope } from '../support/wechat-envelope.js';
 
@@ -51,6 +53,13 @@ describe('small files merged in the background', () => {
     const merged = await files();
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ rows: 15, partition: two[0]!.partition });
+    // Read by an independent reader: exactly the dataset's columns (the year=/month=/day= folders are not
+    // columns), every row, sorted like every data file.
+    const lakeRows = await readParquetRows(join(service.context.lake.config.lakeDir, merged[0]!.path));
+    expect(Object.keys(lakeRows[0]!)).toEqual([...MESSAGE_COLUMNS.map((c) => c.name), 'raw']);
+    expect(lakeRows.map((r) => r.message_id)).toEqual(
+      [...Array.from({ length: 5 }, (_, i) => [1000 + i, 1010 + i, 1020 + i])].flat().sort().map(String),
+    );
     // The merged-away files are no longer registered but stay on disk for reads that listed them a moment ago.
     const lakeDir = service.context.lake.config.lakeDir;
     const old = [...two.map((f) => f.path)];

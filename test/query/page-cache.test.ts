@@ -194,6 +194,43 @@ describe('pages of one conversation, read again after each change', () => {
     expect(query.counters.scans - scans).toBe(3);
   });
 
+  it('reads as usual when the newest window, read for a shorter page, cannot hold the next newest page', async () => {
+    const conversation = 'wxid_hal';
+    // One message a day for 40 days (40 day files, each spanning its day with another chat's messages): a
+    // page of 3 reads only the few newest days.
+    for (let i = 0; i < 40; i++) {
+      const day = T0 - 200 * 86400 + i * 86400;
+      const m = message(String(7000 + i), day + 3600);
+      m.data.from_username = conversation;
+      await post(m);
+      for (const [n, at] of [
+        [0, 60],
+        [1, 86000],
+      ] as const) {
+        const other = message(String(17000 + i * 2 + n), day + at);
+        other.data.from_username = 'wxid_ivy';
+        await post(other);
+      }
+    }
+    await service.compactor.drain();
+    const newest = async (limit: number) => {
+      const r = await service.app.inject({
+        method: 'GET',
+        url: `/api/v1/conversations/${encodeURIComponent(`wechat:${conversation}`)}/messages?limit=${limit}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return JSON.parse(r.body) as { messages: { id: string }[]; nextCursor: string | null };
+    };
+    expect((await newest(3)).messages).toHaveLength(3);
+    const m = message('7040', T0 - 200 * 86400 + 40 * 86400 + 3600);
+    m.data.from_username = conversation;
+    await post(m);
+    // A message arrived: the window holds only the few days read for 3 messages; a page of 20 must not end there.
+    const page = await newest(20);
+    expect(page.messages.map((x) => x.id)).toEqual(ids(7021, 7040));
+    expect(page.nextCursor).not.toBeNull();
+  });
+
   it('sees a new hot row, the same rows after compaction, and a revocation', async () => {
     expect((await page()).map((m) => m.id)).toEqual(ids(1011, 1030));
     expect((await page()).map((m) => m.id)).toEqual(ids(1011, 1030));
