@@ -85,7 +85,7 @@ export async function commitBatch(deps: BatchDeps, batch: Batch): Promise<BatchO
       return { stored, duplicates, quarantined: batch.quarantine.length, files: files.length };
     })
     .catch(async (error) => {
-      await writer.discard(written);
+      await writer.discardUnregistered(catalog, written);
       throw error;
     });
   schema.commit(pending);

@@ -69,7 +69,7 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
       skipped: false,
     };
   } catch (error) {
-    await writer.discard(written);
+    await writer.discardUnregistered(catalog, written);
     throw error;
   } finally {
     await lock.release();

@@ -92,12 +92,7 @@ export async function mergeFiles(
       );
     });
   } catch (error) {
-    // Removed only when the catalog surely does not list it: a COMMIT whose answer was lost may have landed.
-    const listed = await deps.catalog
-      .dataFiles({ dataset: merged.dataset, partitions: [merged.partition] })
-      .then((rows) => rows.some((f) => f.path === merged.path))
-      .catch(() => true);
-    if (!listed) await deps.writer.discard([merged]);
+    await deps.writer.discardUnregistered(deps.catalog, [merged]);
     throw error;
   }
   return files.map((f) => f.path);

@@ -1,6 +1,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/catalog.js';
 import type { DataFile } from '../core/data-file.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from './duckdb-engine.js';
@@ -173,6 +174,24 @@ export class LakeWriter {
   /** Deletes files that were written but will not be registered. */
   async discard(files: readonly { path: string }[]): Promise<void> {
     await Promise.all(files.map((f) => rm(join(this.lakeDir, f.path), { force: true })));
+  }
+
+  /**
+   * After the catalog transaction that was to register these files failed: deletes those the catalog does not
+   * list. A COMMIT whose answer was lost (a dropped PostgreSQL connection) may have landed; when the catalog
+   * cannot say, the files stay for orphan cleanup, which removes only unregistered files.
+   */
+  async discardUnregistered(catalog: Catalog, files: readonly DataFile[]): Promise<void> {
+    const listed = new Set<string>();
+    try {
+      for (const dataset of new Set(files.map((f) => f.dataset))) {
+        const partitions = [...new Set(files.filter((f) => f.dataset === dataset).map((f) => f.partition))];
+        for (const f of await catalog.dataFiles({ dataset, partitions })) listed.add(f.path);
+      }
+    } catch {
+      return;
+    }
+    await this.discard(files.filter((f) => !listed.has(f.path)));
   }
 
   /** Writes the staged rows first..last (one partition's run, already in sort order) to a temp file. */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteCatalog } from '../../src/catalog/sqlite/open-sqlite-catalog.js';
 import type { Message } from '../../src/core/message.js';
 import { openDuckDB } from '../../src/lake/duckdb-engine.js';
 import { LakeWriter } from '../../src/lake/lake-writer.js';
@@ -90,5 +91,27 @@ describe('LakeWriter', () => {
     expect(readdirSync(partitionDir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
     await writer.discard(files);
     expect(existsSync(join(dir.path, 'lake', files[0]!.path))).toBe(false);
+  });
+
+  it('after a failed registration, deletes only the files the catalog does not list, and none when it cannot say', async () => {
+    const catalog = await openSqliteCatalog(join(dir.path, 'catalog.sqlite'));
+    const at = (day: number) => Date.UTC(2026, 0, day, 12);
+    const files = await writer.write(
+      'messages',
+      [1, 2, 3].map((i) => ({
+        partition: `2026-01-0${i}`,
+        time: at(i),
+        record: message(i, 'wxid_a', at(i)),
+      })),
+    );
+    const exists = (f: { path: string }) => existsSync(join(dir.path, 'lake', f.path));
+    // The first one's registration landed (as a COMMIT whose answer was lost would have).
+    await catalog.write((tx) => tx.addDataFiles([{ ...files[0]!, schemaVersion: 1 }], null));
+    await writer.discardUnregistered(catalog, files.slice(0, 2));
+    expect([exists(files[0]!), exists(files[1]!)]).toEqual([true, false]);
+    // A catalog that cannot answer: the file stays, for orphan cleanup to judge later.
+    await catalog.close();
+    await writer.discardUnregistered(catalog, [files[2]!]);
+    expect(exists(files[2]!)).toBe(true);
   });
 });
