@@ -12,7 +12,8 @@ export function hotMessageRow(record: Message, columns: readonly string[]): Quer
     if (name === 'raw') row.raw = record.raw;
     const c = MESSAGE_COLUMNS.find((x) => x.name === name);
     if (!c) continue;
-    const v = c.get(record);
+    // A field missing from an older stored record reads as null, as DuckDB's column would.
+    const v = c.get(record) ?? null;
     row[name] = c.type === 'TIMESTAMPTZ' && v !== null ? new Date(v as number) : v;
   }
   return row;
