@@ -87,11 +87,8 @@ export class LakeWriter {
    */
   async merge(files: readonly DataFile[]): Promise<WrittenFile> {
     const { dataset, partition } = files[0]!;
-    const dir = partitionDir(dataset, partition);
-    const name = newPartFileName();
-    await mkdir(join(this.lakeDir, dir), { recursive: true });
-    const temp = join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`);
-    const final = join(this.lakeDir, dir, name);
+    const { temp, path } = await this.newFile(dataset, partition);
+    const final = join(this.lakeDir, path);
     const list = files.map((f) => sqlString(join(this.lakeDir, f.path))).join(', ');
     try {
       // hive_partitioning off: the year=/month=/day= folders are not columns of the files.
@@ -107,7 +104,7 @@ export class LakeWriter {
     return {
       dataset,
       partition,
-      path: `${dir}/${name}`,
+      path,
       rows: files.reduce((n, f) => n + f.rows, 0),
       bytes: (await stat(final)).size,
       minTime: Math.min(...files.map((f) => f.minTime)),
@@ -203,16 +200,21 @@ export class LakeWriter {
     first: number,
     last: number,
   ): Promise<{ temp: string; path: string }> {
+    const file = await this.newFile(dataset, partition);
+    await this.duck.run(
+      `COPY (SELECT ${selectList(columns)} FROM (SELECT from_json(packed, '["VARCHAR"]') AS v, * FROM ${table} ` +
+        `WHERE rowid BETWEEN ${first} AND ${last})) TO ${sqlString(file.temp)} ` +
+        `(${PARQUET_COPY_OPTIONS})`,
+    );
+    return file;
+  }
+
+  /** A new file's name in the partition's folder (created if need be): the temp path to write, the final one. */
+  private async newFile(dataset: Dataset, partition: string): Promise<{ temp: string; path: string }> {
     const dir = partitionDir(dataset, partition);
     const name = newPartFileName();
     await mkdir(join(this.lakeDir, dir), { recursive: true });
-    const temp = join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`);
-    await this.duck.run(
-      `COPY (SELECT ${selectList(columns)} FROM (SELECT from_json(packed, '["VARCHAR"]') AS v, * FROM ${table} ` +
-        `WHERE rowid BETWEEN ${first} AND ${last})) TO ${sqlString(temp)} ` +
-        `(${PARQUET_COPY_OPTIONS})`,
-    );
-    return { temp, path: `${dir}/${name}` };
+    return { temp: join(this.lakeDir, dir, `${TEMP_PREFIX}${name}`), path: `${dir}/${name}` };
   }
 }
 
