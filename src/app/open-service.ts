@@ -8,6 +8,7 @@ import type { ServiceContext } from '../http/service-context.js';
 import { HotTier } from '../ingest/hot-tier.js';
 import { SchemaTracker } from '../ingest/schema-tracker.js';
 import { HotCompactor } from '../jobs/hot-compactor.js';
+import { HotRowsThread } from '../jobs/hot-rows-thread.js';
 import { findOrphans } from '../jobs/remove-orphans.js';
 import { tryAcquireWriter } from '../lake/writer-guard.js';
 import { ApiTokens } from '../service/api-tokens.js';
@@ -65,8 +66,15 @@ export async function openService(
     metrics,
   };
   const app = await buildServer(context);
+  const rowsThread = new HotRowsThread(lake.config);
   const compactor = new HotCompactor(
-    { catalog, writer, schema, dataDir: lake.config.dataDir },
+    {
+      catalog,
+      writer,
+      schema,
+      dataDir: lake.config.dataDir,
+      writeRows: (maxRows) => rowsThread.write(maxRows),
+    },
     {
       maxRows: config.hotMaxRows,
       maxBytes: config.hotMaxBytes,
@@ -118,6 +126,7 @@ export async function openService(
       await app.close();
       await hot.settle();
       await compactor.stop();
+      await rowsThread.close();
       await lake.close();
     },
   };

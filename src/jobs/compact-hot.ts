@@ -1,17 +1,19 @@
 import type { Catalog, NewDataFile } from '../catalog/catalog.js';
-import type { HotRecordRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { Pending, SchemaTracker } from '../ingest/schema-tracker.js';
-import type { LakeWriter, StagedRow, WrittenFile } from '../lake/lake-writer.js';
+import type { LakeWriter, WrittenFile } from '../lake/lake-writer.js';
 import { tryAcquireWriter } from '../lake/writer-guard.js';
 import { findOrphans } from './remove-orphans.js';
+import type { HotRowsWritten } from './write-hot-rows.js';
 
 export interface HotCompactionDeps {
   catalog: Catalog;
   writer: LakeWriter;
   schema: SchemaTracker;
   dataDir: string;
+  /** Writes the oldest hot rows (up to maxRows) as unregistered files: `writeHotRows`, in the service on a worker thread. */
+  writeRows(maxRows: number): Promise<HotRowsWritten>;
 }
 
 export interface HotCompaction {
@@ -38,15 +40,9 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
     // A process that died holding the lock may have left files it never registered; nobody else would
     // remove them while this process runs (start-up cleanup runs once), so the new holder does.
     if (lock.tookOver) await findOrphans(catalog, writer.lakeDir, true);
-    const rows = await catalog.hotRecords({ order: 'id', limit: maxRows });
-    if (rows.length === 0) return { rows: 0, files: 0, partitions: [], skipped: false };
-    const byDataset = new Map<Dataset, StagedRow<unknown>[]>();
-    for (const r of rows) {
-      const list = byDataset.get(r.dataset) ?? [];
-      list.push(staged(r));
-      byDataset.set(r.dataset, list);
-    }
-    for (const [dataset, list] of byDataset) written.push(...(await writer.write(dataset, list)));
+    const { ids, files: newFiles } = await deps.writeRows(maxRows);
+    written.push(...newFiles);
+    if (ids.length === 0) return { rows: 0, files: 0, partitions: [], skipped: false };
     const pending: Pending[] = [];
     await catalog.write(async (tx) => {
       const files: NewDataFile[] = [];
@@ -56,14 +52,14 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
         files.push({ ...f, schemaVersion: version.version });
       }
       await tx.addDataFiles(files, null);
-      const removed = await tx.removeHotRecords(rows.map((r) => r.id));
-      if (removed !== rows.length) {
+      const removed = await tx.removeHotRecords(ids);
+      if (removed !== ids.length) {
         throw new ChatlakeError('conflict', 'hot rows were compacted by someone else meanwhile');
       }
     });
     schema.commit(pending);
     return {
-      rows: rows.length,
+      rows: ids.length,
       files: written.length,
       partitions: written.map(({ dataset, partition }) => ({ dataset, partition })),
       skipped: false,
@@ -74,8 +70,4 @@ export async function compactHot(deps: HotCompactionDeps, maxRows: number): Prom
   } finally {
     await lock.release();
   }
-}
-
-function staged(r: HotRecordRow): StagedRow<unknown> {
-  return { partition: r.partition, time: r.time, record: JSON.parse(r.record) as { raw: string } };
 }
