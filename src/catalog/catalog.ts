@@ -8,8 +8,11 @@ export interface Catalog extends ServiceCatalog {
   readonly backend: string;
   /** Brings the schema to the newest version (opening does this unless told not to). */
   migrate(): Promise<MigrationReport>;
-  /** Runs fn in one transaction: everything it writes commits together or not at all. */
-  write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction: everything it writes commits together or not at all. Resolves once the
+   * commit is durable; `committed` (optional) is called as soon as COMMIT returned, which may be earlier.
+   */
+  write<T>(fn: (tx: CatalogWriter) => Promise<T>, committed?: () => void): Promise<T>;
 
   source(uri: string, kind: string, platform: string): Promise<SourceRow>;
   checkpoint(sourceId: number): Promise<Checkpoint | null>;

@@ -58,8 +58,12 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
     return migrateCatalog(this.db, this.traits);
   }
 
-  /** Runs `fn` in one write transaction; resolves once it is committed and durable. */
-  async write<T>(fn: (tx: CatalogWriter) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one write transaction; resolves once it is committed and durable. `committed` is called
+   * when COMMIT returned, before the durability wait (SQLite's fsync of the WAL): the next transaction may
+   * start then, its fsync covering both.
+   */
+  async write<T>(fn: (tx: CatalogWriter) => Promise<T>, committed?: () => void): Promise<T> {
     const result = await this.db.connection().execute(async (conn) => {
       await sql.raw(this.traits.beginWrite).execute(conn);
       try {
@@ -74,6 +78,7 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
         throw error;
       }
     });
+    committed?.();
     await this.hooks.durable?.();
     return result;
   }

@@ -37,6 +37,8 @@ interface Waiter {
 export class HotTier {
   private queue: Waiter[] = [];
   private draining = false;
+  /** Batches committed and waiting to be durable before their callers are answered. */
+  private readonly syncing = new Set<Promise<void>>();
   /** How many transactions and records went through: for metrics. */
   readonly counters = { commits: 0, stored: 0, duplicates: 0, quarantined: 0 };
 
@@ -54,9 +56,10 @@ export class HotTier {
     });
   }
 
-  /** Resolves when everything queued so far is committed (shutdown). */
+  /** Resolves when everything queued so far is committed and durable (shutdown). */
   async settle(): Promise<void> {
-    while (this.draining || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.draining || this.queue.length > 0 || this.syncing.size > 0)
+      await new Promise((r) => setTimeout(r, 5));
   }
 
   private async drain(): Promise<void> {
@@ -65,22 +68,43 @@ export class HotTier {
       while (this.queue.length > 0) {
         // Let every request already read from the sockets reach the queue first: they share this commit.
         await new Promise((resolve) => setImmediate(resolve));
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const outcomes = await this.commit(batch.map((w) => w.item));
-          batch.forEach((w, i) => {
-            w.resolve(outcomes[i]!);
-          });
-        } catch (error) {
-          for (const w of batch) w.reject(error);
-        }
+        await this.start(this.queue.splice(0, this.maxBatch));
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async commit(items: readonly AcceptItem[]): Promise<AcceptOutcome[]> {
+  /**
+   * Commits a batch; resolves once its transaction committed (or failed). Its callers are answered later,
+   * once the commit is durable: meanwhile the next batch's transaction runs, so the event loop does not idle
+   * through each fsync (about half of a commit's time under load).
+   */
+  private start(batch: Waiter[]): Promise<void> {
+    return new Promise<void>((committed) => {
+      const done: Promise<void> = this.commit(
+        batch.map((w) => w.item),
+        committed,
+      )
+        .then(
+          (outcomes) => {
+            batch.forEach((w, i) => {
+              w.resolve(outcomes[i]!);
+            });
+          },
+          (error) => {
+            for (const w of batch) w.reject(error);
+          },
+        )
+        .finally(() => {
+          this.syncing.delete(done);
+          committed();
+        });
+      this.syncing.add(done);
+    });
+  }
+
+  private async commit(items: readonly AcceptItem[], committed: () => void): Promise<AcceptOutcome[]> {
     const acceptedAt = Date.now();
     const outcomes = items.map(
       (item): AcceptOutcome => ({ stored: 0, duplicates: 0, quarantined: item.quarantine ? 1 : 0 }),
@@ -147,7 +171,7 @@ export class HotTier {
       const rejected = items.flatMap((item) => (item.quarantine ? [item.quarantine] : []));
       await tx.addQuarantine(rejected, null);
       for (const [dataset, seen] of fields) pending.push(await this.schema.versionFor(tx, dataset, seen));
-    });
+    }, committed);
     this.schema.commit(pending);
     this.counters.commits++;
     for (const o of outcomes) {
