@@ -89,7 +89,18 @@ export class QueryService {
         return;
       }
     }
-    yield* this.read(q, window);
+    for (let attempt = 1; ; attempt++) {
+      let yielded = false;
+      try {
+        for await (const batch of this.read(q, window)) {
+          yielded = true;
+          yield batch;
+        }
+        return;
+      } catch (error) {
+        if (yielded || !retryable(error, attempt)) throw error;
+      }
+    }
   }
 
   /** The rows from DuckDB; a read with a window key keeps what it read as a window. */
@@ -361,6 +372,16 @@ export class QueryService {
 
   /** Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). */
   async exportParquet(q: MessageQuery, path: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exportOnce(q, path);
+      } catch (error) {
+        if (!retryable(error, attempt)) throw error;
+      }
+    }
+  }
+
+  private async exportOnce(q: MessageQuery, path: string): Promise<number> {
     const duck = await siblingConnection(this.duck);
     try {
       const dataset = q.dataset ?? 'messages';
@@ -383,6 +404,16 @@ export class QueryService {
    * ids still in the hot tier come from there.
    */
   async get(ids: readonly string[], platform = 'wechat'): Promise<QueryRow[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.getOnce(ids, platform);
+      } catch (error) {
+        if (!retryable(error, attempt)) throw error;
+      }
+    }
+  }
+
+  private async getOnce(ids: readonly string[], platform: string): Promise<QueryRow[]> {
     const partitions = [
       ...new Set((await this.catalog.keyPartitions('messages', platform, [...ids])).values()),
     ];
@@ -737,4 +768,17 @@ function queryDigest(q: MessageQuery): string {
     .update(JSON.stringify(filters, Object.keys(filters).sort()))
     .digest('base64url')
     .slice(0, 22);
+}
+
+/**
+ * A read that failed because a file it listed was deleted before DuckDB opened it: another process merged it
+ * away meanwhile (`chatlake compact` deletes what it replaced at once; the service keeps them 10 minutes).
+ * Listing the files again finds the file that replaced it. Retried before anything was returned, 3 times at most.
+ */
+function retryable(error: unknown, attempt: number): boolean {
+  return (
+    attempt < 3 &&
+    error instanceof Error &&
+    /No files found that match the pattern|Cannot open file[^\n]*No such file/.test(error.message)
+  );
 }
