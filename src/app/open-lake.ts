@@ -10,6 +10,7 @@ import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { createWechatAdapter } from '../platforms/wechat/wechat-adapter.js';
 import { CursorCodec } from '../query/cursor-codec.js';
 import { QueryService } from '../query/query-service.js';
+import { lakeTimeZone } from './lake-time-zone.js';
 import { openCatalog } from './open-catalog.js';
 
 /** Everything a command needs, wired once: the composition root. */
@@ -27,8 +28,15 @@ export interface Lake {
 }
 
 export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
-  const config = 'catalogPath' in flags ? flags : resolveConfig(flags);
-  const catalog = await openCatalog(config);
+  const asked = 'catalogPath' in flags ? flags : resolveConfig(flags);
+  const catalog = await openCatalog(asked);
+  let config: ResolvedConfig;
+  try {
+    config = Object.freeze({ ...asked, timeZone: await lakeTimeZone(catalog, asked) });
+  } catch (error) {
+    await catalog.close();
+    throw error;
+  }
   let duck: Promise<DuckDBConnection> | null = null;
   let writer: Promise<LakeWriter> | null = null;
   let query: Promise<QueryService> | null = null;

@@ -31,6 +31,8 @@ export interface Catalog extends ServiceCatalog {
   revocations(platform?: string, messageIds?: readonly string[]): Promise<RevocationRow[]>;
   /** How many revocations there are (they are only ever added: a cheap change signal). */
   revocationCount(): Promise<number>;
+  /** A lake setting (such as `timeZone`), or null when none was saved. */
+  setting(key: string): Promise<string | null>;
   /**
    * The catalog-wide right to write lake files, for writers on several machines sharing one catalog
    * (PostgreSQL: a session advisory lock on its own connection, freed by the server when the holder's
@@ -70,6 +72,7 @@ export interface CatalogWriter extends ServiceWriter {
   addLineage(rows: readonly LineageRow[]): Promise<void>;
   moveLineage(fromFileIds: readonly number[], toFileId: number): Promise<void>;
   saveCheckpoint(cp: Checkpoint): Promise<void>;
+  saveSetting(key: string, value: string): Promise<void>;
   touchConversations(rows: readonly ConversationRow[]): Promise<void>;
   upsertContacts(rows: readonly ContactRow[]): Promise<void>;
   addRevocations(rows: readonly RevocationRow[]): Promise<void>;

@@ -240,6 +240,15 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
     return num(r?.n ?? 0);
   }
 
+  async setting(key: string): Promise<string | null> {
+    const r = await this.db
+      .selectFrom('lake_settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return r?.value ?? null;
+  }
+
   tryWriterLease(): Promise<WriterLease | null> {
     return this.hooks.writerLease?.() ?? Promise.resolve({ shared: false, release: async () => {} });
   }
@@ -450,6 +459,14 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
       .updateTable('lineage')
       .set({ data_file_id: toFileId })
       .where('data_file_id', 'in', fromFileIds)
+      .execute();
+  }
+
+  async saveSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('lake_settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
   }
 

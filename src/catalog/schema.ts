@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 
 /** The catalog's tables as Kysely sees them. Times are epoch milliseconds. */
 export interface CatalogSchema {
+  lake_settings: { key: string; value: string };
   sources: { id: Generated<number>; uri: string; kind: string; platform: string; created_at: number };
   checkpoints: {
     source_id: number;

@@ -9,7 +9,10 @@ export interface ResolvedConfig {
   /** A postgres:// URL: the catalog lives in PostgreSQL instead of the SQLite file at catalogPath. */
   readonly databaseUrl: string | null;
   readonly lakeDir: string;
+  /** The zone local days are cut in: as asked, until `openLake` settles it with the one the lake remembers. */
   readonly timeZone: string;
+  /** Where timeZone was asked for (null: not asked, the default). */
+  readonly timeZoneFrom: '--tz' | 'CHATLAKE_TZ' | null;
   /** Input bytes gathered into one batch (one set of Parquet files, one catalog commit). */
   readonly batchBytes: number;
   /** DuckDB memory limit, e.g. "512MB". */
@@ -33,13 +36,14 @@ const DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
 
 export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const dataDir = resolve(flags.dataDir ?? env.CHATLAKE_DATA_DIR ?? './data');
-  const timeZone = flags.tz ?? env.CHATLAKE_TZ ?? 'UTC';
+  const timeZoneFrom = flags.tz ? '--tz' : env.CHATLAKE_TZ ? 'CHATLAKE_TZ' : null;
+  const timeZone = flags.tz || env.CHATLAKE_TZ || 'UTC';
   try {
     assertTimeZone(timeZone);
   } catch {
     throw new ChatlakeError(
       'config',
-      `unknown time zone "${timeZone}" (from ${flags.tz ? '--tz' : 'CHATLAKE_TZ'})`,
+      `unknown time zone "${timeZone}" (from ${timeZoneFrom})`,
       'use an IANA name such as UTC or Asia/Shanghai',
     );
   }
@@ -51,6 +55,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     databaseUrl,
     lakeDir: resolve(dataDir, 'lake'),
     timeZone,
+    timeZoneFrom,
     batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
     duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '384MB',
     wechatSelf: Object.freeze(idList(flags.wechatSelf ?? env.CHATLAKE_WECHAT_SELF)),

@@ -31,6 +31,25 @@ export function catalogConformance(
 
   describe(`catalog conformance: ${name}`, () => {
     it(
+      'keeps lake settings: none until saved, then the last value saved',
+      withCatalog(async (c) => {
+        expect(await c.setting('timeZone')).toBeNull();
+        await c.write((tx) => tx.saveSetting('timeZone', 'Asia/Shanghai'));
+        expect(await c.setting('timeZone')).toBe('Asia/Shanghai');
+        await c.write((tx) => tx.saveSetting('timeZone', 'UTC'));
+        expect(await c.setting('timeZone')).toBe('UTC');
+        // Saved in a transaction that rolls back: not saved.
+        await expect(
+          c.write(async (tx) => {
+            await tx.saveSetting('timeZone', 'Europe/Berlin');
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        expect(await c.setting('timeZone')).toBe('UTC');
+      }),
+    );
+
+    it(
       'claims each key once: a second claim of the same key reports it as stored',
       withCatalog(async (c) => {
         const first = await c.write((tx) =>

@@ -29,12 +29,12 @@ describe('chatlake on a PostgreSQL catalog (CHATLAKE_DATABASE_URL / --database-u
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
       backend: 'postgres',
-      ran: ['001-initial', '002-service', '003-hot-age-index'],
-      applied: ['001-initial', '002-service', '003-hot-age-index'],
+      ran: ['001-initial', '002-service', '003-hot-age-index', '004-lake-settings'],
+      applied: ['001-initial', '002-service', '003-hot-age-index', '004-lake-settings'],
     });
     const again = await runCli(['migrate', '--database-url', database.url]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/postgres catalog already at the newest schema \(003-hot-age-index\)/);
+    expect(again.stdout).toMatch(/postgres catalog already at the newest schema \(004-lake-settings\)/);
   });
 
   it('ingests a WeChat log with exact counts, and the catalog rows are in PostgreSQL', async () => {

@@ -3,6 +3,7 @@ import type { DialectTraits } from '../dialect-traits.js';
 import { initial } from './001-initial.js';
 import { service } from './002-service.js';
 import { hotAgeIndex } from './003-hot-age-index.js';
+import { lakeSettings } from './004-lake-settings.js';
 
 /** Every catalog migration in order; names sort in the order they apply. */
 export function migrations(traits: DialectTraits): Record<string, Migration> {
@@ -10,5 +11,6 @@ export function migrations(traits: DialectTraits): Record<string, Migration> {
     '001-initial': initial(traits),
     '002-service': service(traits),
     '003-hot-age-index': hotAgeIndex(),
+    '004-lake-settings': lakeSettings(),
   };
 }

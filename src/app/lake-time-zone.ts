@@ -1,0 +1,42 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
+import { ChatlakeError } from '../core/errors.js';
+import { LocalDay } from '../core/local-day.js';
+
+/**
+ * The time zone the lake's days are cut in. Partitions, and the partition ranges reads prune by, are local
+ * days: a lake written in one zone and read in another would skip files that hold matching rows. So the zone
+ * is saved in the catalog, later runs use it without being told, and asking for another one is an error
+ * while the lake holds data. An empty lake takes the zone it is opened with. A lake from before zones were
+ * saved takes the zone asked for (or UTC) once every file's times fall in its partition's day in that zone.
+ */
+export async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<string> {
+  const asked = config.timeZone;
+  const saved = await catalog.setting('timeZone');
+  if (saved === asked) return saved;
+  if (saved !== null && config.timeZoneFrom === null) return saved;
+  const empty = (await catalog.hotSummary()).rows === 0 && (await catalog.partitions()).length === 0;
+  if (!empty && saved !== null) {
+    throw new ChatlakeError(
+      'config',
+      `this lake cuts its days in ${saved} (saved when it got its first data); ${config.timeZoneFrom} asks for ${asked}`,
+      `leave ${config.timeZoneFrom} out (the lake uses its own zone), or use another data directory for a lake in ${asked}`,
+    );
+  }
+  if (!empty) {
+    const day = new LocalDay(asked);
+    const misfit = (await catalog.dataFiles()).find(
+      (f) => day.dayOf(f.minTime) !== f.partition || day.dayOf(f.maxTime) !== f.partition,
+    );
+    if (misfit) {
+      throw new ChatlakeError(
+        'config',
+        `this lake's days are not ${asked} days: ${misfit.path}, of the day ${misfit.partition}, holds times ` +
+          `of ${day.dayOf(misfit.minTime)} to ${day.dayOf(misfit.maxTime)} in ${asked}`,
+        `give the zone the lake was written in with --tz (it is saved with the lake then)`,
+      );
+    }
+  }
+  await catalog.write((tx) => tx.saveSetting('timeZone', asked));
+  return asked;
+}
