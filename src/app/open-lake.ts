@@ -10,7 +10,7 @@ import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { createWechatAdapter } from '../platforms/wechat/wechat-adapter.js';
 import { CursorCodec } from '../query/cursor-codec.js';
 import { QueryService } from '../query/query-service.js';
-import { lakeTimeZone } from './lake-time-zone.js';
+import { lakeSettings } from './lake-settings.js';
 import { openCatalog } from './open-catalog.js';
 
 /** Everything a command needs, wired once: the composition root. */
@@ -32,7 +32,7 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
   const catalog = await openCatalog(asked);
   let config: ResolvedConfig;
   try {
-    config = Object.freeze({ ...asked, timeZone: await lakeTimeZone(catalog, asked) });
+    config = await lakeSettings(catalog, asked);
   } catch (error) {
     await catalog.close();
     throw error;

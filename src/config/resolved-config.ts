@@ -19,6 +19,8 @@ export interface ResolvedConfig {
   readonly duckdbMemory: string;
   /** The WeChat account's own ids (wxid_…): what it sends is from-me and filed under the chat it went to. */
   readonly wechatSelf: readonly string[];
+  /** Where wechatSelf was given (null: not given; `openLake` then uses the ids the lake saved). */
+  readonly wechatSelfFrom: '--wechat-self' | 'CHATLAKE_WECHAT_SELF' | null;
 }
 
 export interface ConfigFlags {
@@ -59,6 +61,12 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
     duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '384MB',
     wechatSelf: Object.freeze(idList(flags.wechatSelf ?? env.CHATLAKE_WECHAT_SELF)),
+    wechatSelfFrom:
+      flags.wechatSelf !== undefined
+        ? '--wechat-self'
+        : env.CHATLAKE_WECHAT_SELF !== undefined
+          ? 'CHATLAKE_WECHAT_SELF'
+          : null,
   });
 }
 

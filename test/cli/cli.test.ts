@@ -83,7 +83,7 @@ describe('chatlake CLI (the real binary)', () => {
     expect(failing.stderr).toMatch(/only SELECT/);
   });
 
-  it("files the account's own direct messages under the chat they went to, as from-me (--wechat-self, CHATLAKE_WECHAT_SELF)", async () => {
+  it("files the account's own direct messages under the chat they went to, as from-me (--wechat-self, CHATLAKE_WECHAT_SELF, then as saved)", async () => {
     const line = (id: string, from: string, to: string, time: number) =>
       JSON.stringify(wechatEnvelope({ msgId: id, time, content: `m${id}`, from, to }));
     const selfLog = join(dir.path, 'self.log');
@@ -114,6 +114,16 @@ describe('chatlake CLI (the real binary)', () => {
     ];
     expect(await rows(withFlag)).toEqual(filed);
     expect(await rows(withEnv)).toEqual(filed);
+    // The lake keeps the ids: a later run without them (a service started with `npm start`) files alike.
+    const later = join(dir.path, 'self-later.log');
+    writeFileSync(later, `${line('3', 'wxid_me', 'wxid_bob', 1767225720)}\n`);
+    expect((await runCli(['ingest', later, '--data-dir', withFlag])).code).toBe(0);
+    expect((await rows(withFlag))[2]).toEqual({
+      message_id: '3',
+      conversation_id: 'wxid_bob',
+      sender_id: 'wxid_me',
+      from_me: true,
+    });
     // Not told which account is its own, chatlake cannot know: the sent message is its sender's chat.
     expect((await rows(without))[1]).toEqual({
       message_id: '2',

@@ -4,13 +4,38 @@ import { ChatlakeError } from '../core/errors.js';
 import { LocalDay } from '../core/local-day.js';
 
 /**
+ * The configuration as the lake keeps it: the settings that must stay the same from run to run are saved in
+ * the catalog the first time they are given, and used when a later run does not give them.
+ */
+export async function lakeSettings(catalog: Catalog, asked: ResolvedConfig): Promise<ResolvedConfig> {
+  return Object.freeze({
+    ...asked,
+    timeZone: await lakeTimeZone(catalog, asked),
+    wechatSelf: Object.freeze(await wechatSelf(catalog, asked)),
+  });
+}
+
+/**
+ * The WeChat account's own ids. They decide how a message the account sent is filed (from-me, under the chat
+ * it went to), so a service started without them must not file differently from the ingest that had them:
+ * the ids last given (flag or env; an empty list clears them) are saved and used when none are given.
+ */
+async function wechatSelf(catalog: Catalog, asked: ResolvedConfig): Promise<readonly string[]> {
+  const saved = await catalog.setting('wechatSelf');
+  if (asked.wechatSelfFrom === null) return saved === null ? [] : (JSON.parse(saved) as string[]);
+  const value = JSON.stringify(asked.wechatSelf);
+  if (value !== saved) await catalog.write((tx) => tx.saveSetting('wechatSelf', value));
+  return asked.wechatSelf;
+}
+
+/**
  * The time zone the lake's days are cut in. Partitions, and the partition ranges reads prune by, are local
  * days: a lake written in one zone and read in another would skip files that hold matching rows. So the zone
  * is saved in the catalog, later runs use it without being told, and asking for another one is an error
  * while the lake holds data. An empty lake takes the zone it is opened with. A lake from before zones were
  * saved takes the zone asked for (or UTC) once every file's times fall in its partition's day in that zone.
  */
-export async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<string> {
+async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<string> {
   const asked = config.timeZone;
   const saved = await catalog.setting('timeZone');
   if (saved === asked) return saved;
