@@ -30,16 +30,17 @@ async function wechatSelf(catalog: Catalog, asked: ResolvedConfig): Promise<read
 
 /**
  * The time zone the lake's days are cut in. Partitions, and the partition ranges reads prune by, are local
- * days: a lake written in one zone and read in another would skip files that hold matching rows. So the zone
- * is saved in the catalog, later runs use it without being told, and asking for another one is an error
- * while the lake holds data. An empty lake takes the zone it is opened with. A lake from before zones were
- * saved takes the zone asked for (or UTC) once every file's times fall in its partition's day in that zone.
+ * days: a lake written in one zone and read in another would skip files that hold matching rows. So a zone
+ * asked for (--tz, CHATLAKE_TZ) is saved in the catalog, later runs use it without being told, and asking for
+ * another one is an error while the lake holds data; an empty lake takes any zone asked for. A lake from before
+ * zones were saved, holding data, is checked instead: every file's times must fall in its partition's day in
+ * the zone (the one asked for, then saved, or UTC, not saved: such a lake may also fit the zone it was written
+ * in). Hot rows are not checked: a service compacts them all when it stops.
  */
 async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<string> {
   const asked = config.timeZone;
   const saved = await catalog.setting('timeZone');
-  if (saved === asked) return saved;
-  if (saved !== null && config.timeZoneFrom === null) return saved;
+  if (saved === asked || (saved !== null && config.timeZoneFrom === null)) return saved;
   const empty = (await catalog.hotSummary()).rows === 0 && (await catalog.partitions()).length === 0;
   if (!empty && saved !== null) {
     throw new ChatlakeError(
@@ -62,6 +63,6 @@ async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<s
       );
     }
   }
-  await catalog.write((tx) => tx.saveSetting('timeZone', asked));
+  if (config.timeZoneFrom !== null) await catalog.write((tx) => tx.saveSetting('timeZone', asked));
   return asked;
 }

@@ -19,7 +19,10 @@ export interface ResolvedConfig {
   readonly duckdbMemory: string;
   /** The WeChat account's own ids (wxid_…): what it sends is from-me and filed under the chat it went to. */
   readonly wechatSelf: readonly string[];
-  /** Where wechatSelf was given (null: not given; `openLake` then uses the ids the lake saved). */
+  /**
+   * Where wechatSelf was given (null: not given, or an empty env value; `openLake` then uses the ids the lake
+   * saved). An empty `--wechat-self ""` is given: it clears them.
+   */
   readonly wechatSelfFrom: '--wechat-self' | 'CHATLAKE_WECHAT_SELF' | null;
 }
 
@@ -64,7 +67,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     wechatSelfFrom:
       flags.wechatSelf !== undefined
         ? '--wechat-self'
-        : env.CHATLAKE_WECHAT_SELF !== undefined
+        : env.CHATLAKE_WECHAT_SELF
           ? 'CHATLAKE_WECHAT_SELF'
           : null,
   });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import type { HotRowsWritten } from './write-hot-rows.js';
@@ -36,15 +35,18 @@ export class HotRowsThread {
     await this.queue;
     const worker = await this.worker?.catch(() => null);
     if (!worker) return;
-    const exited = once(worker, 'exit');
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ close: true } satisfies HotRowsRequest);
     await exited;
   }
 
   private started(): Promise<Worker> {
-    this.worker ??= new Promise<Worker>((resolve, reject) => {
+    if (this.worker) return this.worker;
+    const started = new Promise<Worker>((resolve, reject) => {
       const worker = spawn(this.config);
+      // 'error' is followed by 'exit': only the first one counts, and only while this worker is the current one.
       const failed = (error: Error) => {
+        if (this.worker !== started) return;
         this.worker = null;
         reject(error);
         this.pending?.reject(error);
@@ -60,7 +62,8 @@ export class HotRowsThread {
       worker.on('error', (error) => failed(new Error(`hot-tier compaction worker failed: ${error.message}`)));
       worker.on('exit', (code) => failed(new Error(`hot-tier compaction worker exited (code ${code})`)));
     });
-    return this.worker;
+    this.worker = started;
+    return started;
   }
 }
 

@@ -98,9 +98,33 @@ export class QueryService {
         }
         return;
       } catch (error) {
-        if (yielded || !retryable(error, attempt)) throw error;
+        if (yielded || attempt === VANISHED_ATTEMPTS || !this.vanished(error)) throw error;
       }
     }
+  }
+
+  /** `read` again when a file it listed vanished meanwhile (see `vanished`). */
+  private async retryVanished<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (attempt === VANISHED_ATTEMPTS || !this.vanished(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * Whether a read failed because a lake file it listed was deleted before DuckDB opened it: another process
+   * merged it away meanwhile (`chatlake compact` deletes what it replaced at once; the service keeps them 10
+   * minutes). Listing the files again finds the file that replaced it.
+   */
+  private vanished(error: unknown): boolean {
+    return (
+      error instanceof Error &&
+      error.message.includes(this.lakeDir) &&
+      /No files found that match the pattern|Cannot open file[^\n]*No such file/.test(error.message)
+    );
   }
 
   /** The rows from DuckDB; a read with a window key keeps what it read as a window. */
@@ -372,13 +396,7 @@ export class QueryService {
 
   /** Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). */
   async exportParquet(q: MessageQuery, path: string): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.exportOnce(q, path);
-      } catch (error) {
-        if (!retryable(error, attempt)) throw error;
-      }
-    }
+    return this.retryVanished(() => this.exportOnce(q, path));
   }
 
   private async exportOnce(q: MessageQuery, path: string): Promise<number> {
@@ -404,13 +422,7 @@ export class QueryService {
    * ids still in the hot tier come from there.
    */
   async get(ids: readonly string[], platform = 'wechat'): Promise<QueryRow[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.getOnce(ids, platform);
-      } catch (error) {
-        if (!retryable(error, attempt)) throw error;
-      }
-    }
+    return this.retryVanished(() => this.getOnce(ids, platform));
   }
 
   private async getOnce(ids: readonly string[], platform: string): Promise<QueryRow[]> {
@@ -655,6 +667,8 @@ interface Window {
 /** An exclusive upper bound on (time, id) in newest-first order; null: no bound. */
 type Bound = [number, string] | null;
 
+/** Reads of files that vanished meanwhile are made again, this many times in all at most. */
+const VANISHED_ATTEMPTS = 3;
 const WINDOW_ROWS = 500;
 const WINDOWS_PER_QUERY = 8;
 /** ≈ 50–100 MB of rows at a few hundred bytes to a few KB each (the page cache before held up to 26k). */
@@ -768,17 +782,4 @@ function queryDigest(q: MessageQuery): string {
     .update(JSON.stringify(filters, Object.keys(filters).sort()))
     .digest('base64url')
     .slice(0, 22);
-}
-
-/**
- * A read that failed because a file it listed was deleted before DuckDB opened it: another process merged it
- * away meanwhile (`chatlake compact` deletes what it replaced at once; the service keeps them 10 minutes).
- * Listing the files again finds the file that replaced it. Retried before anything was returned, 3 times at most.
- */
-function retryable(error: unknown, attempt: number): boolean {
-  return (
-    attempt < 3 &&
-    error instanceof Error &&
-    /No files found that match the pattern|Cannot open file[^\n]*No such file/.test(error.message)
-  );
 }
