@@ -44,6 +44,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     tokenCommand,
   ])
     add(program);
+  let command = '';
+  program.hook('preAction', (_, action) => {
+    command = action.name();
+  });
+  // `chatlake query … | head`: the reader closed the pipe. Stop quietly, as Unix tools do; a service whose
+  // stdout went away keeps serving.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (command !== 'serve') process.exit(0);
+  });
   try {
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);

@@ -14,7 +14,8 @@ export function statsCommand(program: Command): void {
       const lake = await openLake(globalFlags(cmd));
       try {
         const s = await lakeStats(lake.catalog, opts.history);
-        if (opts.json) return printJson(s);
+        const { timeZone, wechatSelf } = lake.config;
+        if (opts.json) return printJson({ ...s, settings: { timeZone, wechatSelf } });
         printTable(
           Object.entries(s.datasets).map(([name, d]) => [
             name,
@@ -29,7 +30,9 @@ export function statsCommand(program: Command): void {
         process.stdout.write(
           `\nParquet ${formatBytes(s.parquetBytes)} for ${formatBytes(s.rawBytesIngested)} of raw input read (${ratio})\n` +
             `${s.conversations} conversations, ${s.contacts} contacts, quarantine: ${s.quarantine.open} open, ` +
-            `${s.quarantine.resolved} resolved\n\nmessages per day\n`,
+            `${s.quarantine.resolved} resolved\n` +
+            `days are ${timeZone} days; WeChat account ids: ${wechatSelf.length ? wechatSelf.join(', ') : 'none given'}\n` +
+            '\nmessages per day\n',
         );
         printTable(
           s.days.map((d) => [d.day, d.messages, d.files]),

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWechatLog, type WechatLogExpected } from '../../bench/data/wechat-log.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, startCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 import { wechatEnvelope } from '../support/wechat-envelope.js';
 
@@ -136,11 +136,20 @@ describe('chatlake CLI (the real binary)', () => {
     });
   });
 
+  it('stops quietly when the reader of its output goes away (query … | head)', async () => {
+    const { child, done } = startCli(['query', '--data-dir', dataDir, '--format', 'jsonl']);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const r = await done;
+    expect(r.stderr).not.toMatch(/EPIPE|unexpected|Error/);
+    expect(r.code).toBe(0);
+  });
+
   it('stats prints a readable report', async () => {
     const r = await runCli(['stats', '--data-dir', dataDir]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/messages\s+2000\s/);
     expect(r.stdout).toMatch(/messages per day/);
+    expect(r.stdout).toMatch(/days are UTC days; WeChat account ids: none given/);
   });
 
   it('quarantine list / show --raw give back the exact bytes', async () => {
