@@ -21,6 +21,7 @@ export function ingestCommand(program: Command): void {
 Each input is read from where the last run stopped (a checkpoint per file); files that were truncated
 or rotated are read again from the start, and records already stored are skipped, so re-running is
 always safe. Lines that cannot be decoded go to quarantine (see: chatlake quarantine list).
+Ctrl-C stops after storing what was read so far (exit code 130); the next run goes on from there.
 
 Examples:
   chatlake ingest ~/wechat_webhook.log
@@ -38,9 +39,19 @@ Examples:
           ...(opts.batchMb ? { batchBytes: opts.batchMb * 1024 * 1024 } : {}),
         });
         const bar = opts.progress && !opts.json && process.stderr.isTTY ? progressBar() : null;
+        const stop = stopOnSignals(() => bar?.stop());
         try {
-          const summary = await ingest(lake, inputs, { platform: opts.platform, listener: bar?.listener });
+          const summary = await ingest(lake, inputs, {
+            platform: opts.platform,
+            listener: bar?.listener,
+            signal: stop.signal,
+          });
           bar?.stop();
+          if (summary.interrupted) {
+            process.exitCode = 130;
+            // Reading stdin may still be pending: let the process end.
+            process.stdin.destroy();
+          }
           if (opts.json) printJson(summary);
           else {
             process.stdout.write(
@@ -50,13 +61,41 @@ Examples:
                 `in ${summary.seconds.toFixed(2)} s, ${summary.files} Parquet file(s) written\n`,
             );
             if (summary.quarantined > 0) process.stdout.write('see them with: chatlake quarantine list\n');
+            if (summary.interrupted)
+              process.stdout.write(
+                'interrupted: what was read is stored; run the same command again to go on\n',
+              );
           }
         } finally {
+          stop.dispose();
           bar?.stop();
           await lake.close();
         }
       },
     );
+}
+
+/**
+ * Ctrl-C (or SIGTERM) stops the ingest after it stored what it read so far, with its checkpoint; a second one
+ * quits at once (nothing is lost either way: a commit is whole or absent, and the next run goes on).
+ */
+function stopOnSignals(beforeNotice: () => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    beforeNotice();
+    process.stderr.write(`\n${name}: storing what was read, then stopping (again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function progressBar(): { listener: IngestListener; stop(): void } {

@@ -17,6 +17,8 @@ export interface SourceRun {
   counts: IngestCounts;
   listener: IngestListener;
   startedAt: number;
+  /** Once aborted, reading stops; what was read is committed (with its checkpoint) before the run ends. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function ingestFile(run: SourceRun, path: string): Promise<void> {
     await processChunks(
       run,
       path,
-      readFileLineChunks(file, offset, size),
+      readFileLineChunks(file, offset, size, run.signal),
       line,
       fallbackTime,
       size - offset,
@@ -67,7 +69,7 @@ export async function ingestStream(
 ): Promise<void> {
   const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
   run.counts.sources++;
-  await processChunks(run, name, readStreamLineChunks(stream), 0, run.startedAt, 0, async () => ({
+  await processChunks(run, name, readStreamLineChunks(stream, run.signal), 0, run.startedAt, 0, async () => ({
     checkpoint: null,
     lineage: { sourceId: source.id },
   }));

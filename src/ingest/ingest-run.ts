@@ -15,12 +15,16 @@ export interface IngestOptions {
   listener?: IngestListener;
   /** The stream read for the input "-" (stdin by default). */
   stdin?: AsyncIterable<Buffer>;
+  /** Stops the run early (Ctrl-C): what was read so far is committed, the task ends as interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface IngestSummary extends Omit<IngestCounts, 'nulls' | 'records'> {
   taskId: number;
   seconds: number;
   orphansRemoved: number;
+  /** Stopped by the signal before every input was read: run again to go on from the checkpoints. */
+  interrupted: boolean;
 }
 
 /**
@@ -56,8 +60,10 @@ export async function ingest(
       counts,
       listener: opts.listener ?? {},
       startedAt: Date.now(),
+      signal: opts.signal,
     };
     for (const source of sources) {
+      if (opts.signal?.aborted) break;
       if (source === '-') await ingestStream(run, 'stdin', opts.stdin ?? process.stdin);
       else await ingestFile(run, source);
     }
@@ -67,9 +73,10 @@ export async function ingest(
       taskId,
       orphansRemoved,
       seconds: (performance.now() - started) / 1000,
+      interrupted: opts.signal?.aborted ?? false,
     };
     await catalog.write((tx) => tx.addQualityMetrics(qualityMetrics(taskId, counts)));
-    await catalog.finishTask(taskId, 'succeeded', summary);
+    await catalog.finishTask(taskId, summary.interrupted ? 'interrupted' : 'succeeded', summary);
     return summary;
   } catch (error) {
     if (taskId) await catalog.finishTask(taskId, 'failed', counts, (error as Error).message).catch(() => {});

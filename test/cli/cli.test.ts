@@ -144,6 +144,34 @@ describe('chatlake CLI (the real binary)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('Ctrl-C stores what was read, marks the run interrupted and exits 130; the next run goes on', async () => {
+    const target = join(dir.path, 'interrupted');
+    const line = (i: number) =>
+      JSON.stringify(wechatEnvelope({ msgId: String(70000 + i), time: 1767225600 + i, content: `s${i}` }));
+    // stdin that stays open: the run waits for more input when the signal comes.
+    const { child, done } = startCli(['ingest', '-', '--json', '--data-dir', target], { open: true });
+    child.stdin!.write(`${Array.from({ length: 100 }, (_, i) => line(i)).join('\n')}\n`);
+    const stored = async () =>
+      JSON.parse((await runCli(['stats', '--data-dir', target, '--json'])).stdout).datasets.messages.rows;
+    // Wait until the lines were read (nothing is committed before the signal: the batch is not full).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: storing what was read, then stopping/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ interrupted: true, messages: 100, linesRead: 100 });
+    expect(await stored()).toBe(100);
+    const history = JSON.parse((await runCli(['stats', '--data-dir', target, '--json'])).stdout).ingests;
+    expect(history[0].status).toBe('interrupted');
+    // The next run stores the rest once and skips what was stored.
+    const rest = await runCli(
+      ['ingest', '-', '--json', '--data-dir', target],
+      `${Array.from({ length: 150 }, (_, i) => line(i)).join('\n')}\n`,
+    );
+    expect(JSON.parse(rest.stdout)).toMatchObject({ interrupted: false, messages: 50, duplicates: 100 });
+    expect(await stored()).toBe(150);
+  });
+
   it('stats prints a readable report', async () => {
     const r = await runCli(['stats', '--data-dir', dataDir]);
     expect(r.code, r.stderr).toBe(0);

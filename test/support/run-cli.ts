@@ -13,7 +13,7 @@ export interface CliResult {
 /** Runs the real CLI in a child process (the same entry point users run). */
 export function startCli(
   args: readonly string[],
-  input?: string | Buffer,
+  input?: string | Buffer | { open: true },
   env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
@@ -28,8 +28,9 @@ export function startCli(
   child.stderr!.on('data', (d) => {
     stderr += d;
   });
-  if (input !== undefined) child.stdin!.end(input);
-  else child.stdin!.end();
+  // `{ open: true }`: stdin stays open for the caller to write to (and end, or not).
+  if (typeof input === 'string' || Buffer.isBuffer(input)) child.stdin!.end(input);
+  else if (!input?.open) child.stdin!.end();
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
