@@ -135,50 +135,48 @@ export class HotTier {
       else groups.set(g, { dataset: c.record.dataset, platform: c.record.record.platform, list: [c] });
     }
     const pending: Pending[] = [];
-    await this.catalog.write(
-      async (tx) => {
-        const effects = new RecordEffects();
-        const hot: NewHotRecord[] = [];
-        for (const { dataset, platform, list } of groups.values()) {
-          const claims = list.map((c) => ({
-            key: recordKey(c.record),
-            partition: this.localDay.dayOf(recordTime(c.record)),
-          }));
-          const fresh = await tx.claimKeys(dataset, platform, claims);
-          list.forEach((c, i) => {
-            const claim = claims[i]!;
-            if (!fresh.has(claim.key)) {
-              outcomes[c.item]!.duplicates++;
-              return;
-            }
-            outcomes[c.item]!.stored++;
-            effects.note(c.record);
-            hot.push({
-              dataset,
-              platform,
-              recordKey: claim.key,
-              partition: claim.partition,
-              time: recordTime(c.record),
-              conversationId: c.record.dataset === 'messages' ? c.record.record.conversationId : null,
-              record: JSON.stringify(c.record.record),
-              acceptedAt,
-            });
+    // Before the next batch's transaction, which starts once this one committed: it must see these versions.
+    const onCommit = () => {
+      this.schema.commit(pending);
+      committed();
+    };
+    await this.catalog.write(async (tx) => {
+      const effects = new RecordEffects();
+      const hot: NewHotRecord[] = [];
+      for (const { dataset, platform, list } of groups.values()) {
+        const claims = list.map((c) => ({
+          key: recordKey(c.record),
+          partition: this.localDay.dayOf(recordTime(c.record)),
+        }));
+        const fresh = await tx.claimKeys(dataset, platform, claims);
+        list.forEach((c, i) => {
+          const claim = claims[i]!;
+          if (!fresh.has(claim.key)) {
+            outcomes[c.item]!.duplicates++;
+            return;
+          }
+          outcomes[c.item]!.stored++;
+          effects.note(c.record);
+          hot.push({
+            dataset,
+            platform,
+            recordKey: claim.key,
+            partition: claim.partition,
+            time: recordTime(c.record),
+            conversationId: c.record.dataset === 'messages' ? c.record.record.conversationId : null,
+            record: JSON.stringify(c.record.record),
+            acceptedAt,
           });
-        }
-        await tx.addHotRecords(hot);
-        for (const [i, item] of items.entries())
-          if (item.audit && outcomes[i]!.stored > 0) await tx.appendAudit(item.audit);
-        await effects.apply(tx);
-        const rejected = items.flatMap((item) => (item.quarantine ? [item.quarantine] : []));
-        await tx.addQuarantine(rejected, null);
-        for (const [dataset, seen] of fields) pending.push(await this.schema.versionFor(tx, dataset, seen));
-      },
-      () => {
-        // Before the next batch's transaction, which starts once this one committed: it must see these versions.
-        this.schema.commit(pending);
-        committed();
-      },
-    );
+        });
+      }
+      await tx.addHotRecords(hot);
+      for (const [i, item] of items.entries())
+        if (item.audit && outcomes[i]!.stored > 0) await tx.appendAudit(item.audit);
+      await effects.apply(tx);
+      const rejected = items.flatMap((item) => (item.quarantine ? [item.quarantine] : []));
+      await tx.addQuarantine(rejected, null);
+      for (const [dataset, seen] of fields) pending.push(await this.schema.versionFor(tx, dataset, seen));
+    }, onCommit);
     this.counters.commits++;
     for (const o of outcomes) {
       this.counters.stored += o.stored;
