@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openService } from '../app/open-service.js';
+import { ChatlakeError } from '../core/errors.js';
 import { globalFlags } from './global-flags.js';
 
 /** `chatlake serve`: the long-running service (npm start). */
@@ -37,7 +38,13 @@ Examples:
       ) => {
         const service = await openService(globalFlags(cmd), opts);
         const { config } = service.context;
-        const address = await service.app.listen({ host: config.host, port: config.port });
+        let address: string;
+        try {
+          address = await service.app.listen({ host: config.host, port: config.port });
+        } catch (error) {
+          await service.close();
+          throw listenError(error, config.host, config.port);
+        }
         if (service.firstAdminToken) {
           process.stdout.write(
             `First start: an admin token was created. It is shown only this once; keep it:\n\n  ${service.firstAdminToken}\n\n`,
@@ -51,4 +58,31 @@ Examples:
         await service.close();
       },
     );
+}
+
+/** Why the service could not listen, with the fix, for the usual causes; anything else as it is. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const where = `${host}:${port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ChatlakeError(
+        'busy',
+        `${where} is already in use (another chatlake serve, or another program)`,
+        'choose another port with --port (or CHATLAKE_PORT), or stop what holds it',
+      );
+    case 'EACCES':
+      return new ChatlakeError(
+        'config',
+        `not allowed to listen on ${where}`,
+        'ports under 1024 need privileges: use a higher one, e.g. --port 8080',
+      );
+    case 'EADDRNOTAVAIL':
+      return new ChatlakeError(
+        'config',
+        `${host} is not an address of this machine`,
+        'use 127.0.0.1, 0.0.0.0 (every interface) or one of its addresses: --host or CHATLAKE_HOST',
+      );
+    default:
+      return error;
+  }
 }

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWechatLog, type WechatLogExpected } from '../../bench/data/wechat-log.js';
 import { runCli, startCli } from '../support/run-cli.js';
@@ -153,8 +155,24 @@ describe('chatlake CLI (the real binary)', () => {
     child.stdin!.write(`${Array.from({ length: 100 }, (_, i) => line(i)).join('\n')}\n`);
     const stored = async () =>
       JSON.parse((await runCli(['stats', '--data-dir', target, '--json'])).stdout).datasets.messages.rows;
-    // Wait until the lines were read (nothing is committed before the signal: the batch is not full).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Once the run's task exists the signal is handled; the 100 lines (30 KB in the pipe) are read at once.
+    // Nothing is committed before the signal: the batch is far from full.
+    const running = () => {
+      try {
+        const db = new Database(join(target, 'catalog.sqlite'), { readonly: true, fileMustExist: true });
+        try {
+          return db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'running'").get() as {
+            n: number;
+          };
+        } finally {
+          db.close();
+        }
+      } catch {
+        return { n: 0 };
+      }
+    };
+    while (running().n === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     child.kill('SIGINT');
     const r = await done;
     expect(r.code, r.stderr).toBe(130);
@@ -170,6 +188,32 @@ describe('chatlake CLI (the real binary)', () => {
     );
     expect(JSON.parse(rest.stdout)).toMatchObject({ interrupted: false, messages: 50, duplicates: 100 });
     expect(await stored()).toBe(150);
+  });
+
+  it('serve says which port is taken and how to choose another, and exits', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const r = await runCli(['serve', '--data-dir', join(dir.path, 'busy-port'), '--port', String(port)]);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toMatch(
+        new RegExp(`127\\.0\\.0\\.1:${port} is already in use.*\\n.*hint: choose another port with --port`),
+      );
+      const bad = await runCli([
+        'serve',
+        '--data-dir',
+        join(dir.path, 'busy-port'),
+        '--host',
+        '203.0.113.7',
+        '--port',
+        '0',
+      ]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/203\.0\.113\.7 is not an address of this machine/);
+    } finally {
+      holder.close();
+    }
   });
 
   it('stats prints a readable report', async () => {
