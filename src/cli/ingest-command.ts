@@ -43,7 +43,14 @@ Examples:
         try {
           const summary = await ingest(lake, inputs, {
             platform: opts.platform,
-            listener: bar?.listener,
+            listener: {
+              progress: bar?.progress,
+              // On stderr whatever the output: a cron job's log should say why a file was read again.
+              notice(n) {
+                bar?.stop();
+                process.stderr.write(`note: ${n.source}: ${n.message}\n`);
+              },
+            },
             signal: stop.signal,
           });
           bar?.stop();
@@ -98,7 +105,7 @@ function stopOnSignals(beforeNotice: () => void): { signal: AbortSignal; dispose
   };
 }
 
-function progressBar(): { listener: IngestListener; stop(): void } {
+function progressBar(): { progress: NonNullable<IngestListener['progress']>; stop(): void } {
   const bar = new SingleBar({
     format:
       ' {bar} {percentage}% | {done}/{size} | {lines} lines | {rate} lines/s | ETA {eta_formatted} | {source}',
@@ -110,25 +117,20 @@ function progressBar(): { listener: IngestListener; stop(): void } {
   let current = '';
   let active = false;
   return {
-    listener: {
-      progress(p) {
-        const payload = {
-          done: formatBytes(p.bytesDone),
-          size: formatBytes(p.bytesTotal),
-          lines: p.lines,
-          rate: Math.round(p.lines / ((performance.now() - started) / 1000)),
-          source: p.source.split('/').pop(),
-        };
-        if (current !== p.source || !active) {
-          if (active) bar.stop();
-          bar.start(Math.max(1, p.bytesTotal), p.bytesDone, payload);
-          current = p.source;
-          active = true;
-        } else bar.update(p.bytesDone, payload);
-      },
-      notice(n) {
-        process.stderr.write(`\nnote: ${n.source}: ${n.message}\n`);
-      },
+    progress(p) {
+      const payload = {
+        done: formatBytes(p.bytesDone),
+        size: formatBytes(p.bytesTotal),
+        lines: p.lines,
+        rate: Math.round(p.lines / ((performance.now() - started) / 1000)),
+        source: p.source.split('/').pop(),
+      };
+      if (current !== p.source || !active) {
+        if (active) bar.stop();
+        bar.start(Math.max(1, p.bytesTotal), p.bytesDone, payload);
+        current = p.source;
+        active = true;
+      } else bar.update(p.bytesDone, payload);
     },
     stop() {
       if (active) bar.stop();

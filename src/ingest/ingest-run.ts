@@ -38,7 +38,7 @@ export async function ingest(
 ): Promise<IngestSummary> {
   const started = performance.now();
   const adapter = lake.adapter(opts.platform ?? 'wechat');
-  const sources = await expandInputs(inputs);
+  const sources = await expandInputs(inputs, opts.listener ?? {});
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'ingest');
   const { catalog } = lake;
   let taskId = 0;
@@ -86,7 +86,7 @@ export async function ingest(
   }
 }
 
-async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+async function expandInputs(inputs: readonly string[], listener: IngestListener): Promise<string[]> {
   if (inputs.length === 0) {
     throw new ChatlakeError(
       'invalid_argument',
@@ -108,6 +108,8 @@ async function expandInputs(inputs: readonly string[]): Promise<string[]> {
       continue;
     }
     const names = (await readdir(path)).filter((n) => /\.(jsonl|log)$/.test(n)).sort();
+    if (names.length === 0)
+      listener.notice?.({ source: input, message: 'no *.jsonl or *.log file in it: nothing read' });
     for (const name of names) out.push(join(path, name));
   }
   return out;

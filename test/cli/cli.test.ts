@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -214,6 +214,24 @@ describe('chatlake CLI (the real binary)', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('says why it reads nothing, or reads a file again, on stderr even without a terminal', async () => {
+    const empty = join(dir.path, 'no-logs');
+    mkdirSync(empty, { recursive: true });
+    const target = join(dir.path, 'notices');
+    const none = await runCli(['ingest', empty, '--data-dir', target]);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toMatch(/note: .*no-logs: no \*\.jsonl or \*\.log file in it: nothing read/);
+    const log = join(dir.path, 'rotating.log');
+    const line = (id: number) =>
+      JSON.stringify(wechatEnvelope({ msgId: String(80000 + id), time: 1767225600 + id, content: `r${id}` }));
+    writeFileSync(log, `${line(1)}\n${line(2)}\n`);
+    expect((await runCli(['ingest', log, '--data-dir', target])).code).toBe(0);
+    writeFileSync(log, `${line(3)}\n`); // rotated: shorter than what was read
+    const again = await runCli(['ingest', log, '--data-dir', target, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ messages: 1 });
+    expect(again.stderr).toMatch(/note: .*rotating\.log: reading from the start because it is shorter/);
   });
 
   it('stats prints a readable report', async () => {
