@@ -17,14 +17,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('chatlake')
     .description('A store and data lake for chat messages: exactly-once ingest into day-partitioned Parquet.')
     .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)')
-    .option('--tz <zone>', 'time zone of partitions and dates (env CHATLAKE_TZ, default UTC)')
+    .option(
+      '--tz <zone>',
+      'time zone of partitions and dates (env CHATLAKE_TZ; default UTC); a lake keeps the zone it is given',
+    )
     .option(
       '--database-url <url>',
       'PostgreSQL catalog, postgres://user:password@host/db (env CHATLAKE_DATABASE_URL; default: SQLite in the data directory)',
     )
     .option(
       '--wechat-self <ids>',
-      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF): its messages are from-me and filed under the chat they went to",
+      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake): its messages are from-me and filed under the chat they went to",
     )
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
