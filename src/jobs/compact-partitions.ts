@@ -1,5 +1,3 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
@@ -42,7 +40,7 @@ export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): 
     for (const files of groups.values()) {
       if (files.length < minFiles) continue;
       const replaced = await mergeFiles(deps, files, taskId);
-      await Promise.all(replaced.map((path) => rm(join(lake.config.lakeDir, path), { force: true })));
+      await deps.writer.discard(replaced.map((path) => ({ path })));
       result.partitions++;
       result.filesBefore += files.length;
       result.filesAfter++;
@@ -106,7 +104,7 @@ export interface SmallFilePolicy {
 }
 
 /**
- * The service's background merge: in each partition given, the small files (the hot tier's compactions leave
+ * The service's background merge: in each partition given (once each), the small files (the hot tier's compactions leave
  * one per partition per round) become one once there are `minFiles` of them. Skipped while another process
  * holds the writer lock. Returns what it merged and the replaced paths, for the caller to delete.
  */
@@ -119,10 +117,7 @@ export async function mergeSmallFiles(
   const lock = await tryAcquireWriter(deps.catalog, deps.dataDir, 'merging small files');
   if (!lock) return result;
   try {
-    const seen = new Set<string>();
     for (const { dataset, partition } of partitions) {
-      if (seen.has(`${dataset}/${partition}`)) continue;
-      seen.add(`${dataset}/${partition}`);
       const small = (await deps.catalog.dataFiles({ dataset, partitions: [partition] })).filter(
         (f) => f.bytes < policy.maxBytes,
       );
