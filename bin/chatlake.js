@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The package's bin. Runs the compiled CLI (dist/, built by `npm install` through `prepare`) when it is newer
+// The package's bin. Runs the compiled CLI (dist/, built by `npm install` through the `dependencies` script) when it is newer
 // than every source file: it starts in about half the time. After an edit to src/ it loads the TypeScript
 // source through tsx instead, so the source is the only build a developer needs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
