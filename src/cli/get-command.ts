@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
 import { datasetColumns } from '../query/query-service.js';
+import { oneOf, STORED_PLATFORMS } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 export function getCommand(program: Command): void {
@@ -9,8 +10,13 @@ export function getCommand(program: Command): void {
     .command('get')
     .description('Messages by id (fast on any lake size: the catalog knows which partition holds each id)')
     .argument('<ids...>', 'message ids')
-    .option('--platform <name>', 'platform of the ids', 'wechat')
-    .option('--format <format>', `${TEXT_FORMATS.join(' | ')}`, 'json')
+    .option(
+      '--platform <name>',
+      `platform of the ids: ${STORED_PLATFORMS.join(' | ')}`,
+      oneOf(STORED_PLATFORMS),
+      'wechat',
+    )
+    .option('--format <format>', `${TEXT_FORMATS.join(' | ')}`, oneOf(TEXT_FORMATS), 'json')
     .option('--raw', 'include the raw payload')
     .addHelpText(
       'after',

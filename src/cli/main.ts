@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
+import { nonEmpty } from './flag-parsers.js';
 import { getCommand } from './get-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -12,14 +13,19 @@ import { statsCommand } from './stats-command.js';
 import { tokenCommand } from './token-command.js';
 import { duplicatesCommand, validateCommand } from './validate-command.js';
 
+/** The command running (for the EPIPE handler, installed once per process). */
+let command = '';
+let stdoutWatched = false;
+
 /** Runs the CLI; returns the exit code. Errors are printed once, here, with their fix when known. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('chatlake')
     .description('A store and data lake for chat messages: exactly-once ingest into day-partitioned Parquet.')
-    .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)')
+    .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)', nonEmpty)
     .option(
       '--tz <zone>',
       'time zone of partitions and dates (env CHATLAKE_TZ; default UTC); a lake keeps the zone it is given',
+      nonEmpty,
     )
     .option(
       '--database-url <url>',
@@ -47,16 +53,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     tokenCommand,
   ])
     add(program);
-  let command = '';
   program.hook('preAction', (_, action) => {
     command = action.name();
   });
-  // `chatlake query … | head`: the reader closed the pipe. Stop quietly, as Unix tools do; a service whose
-  // stdout went away keeps serving.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    if (command !== 'serve') process.exit(0);
-  });
+  if (!stdoutWatched) {
+    // `chatlake query … | head`: the reader closed the pipe. Stop quietly, as Unix tools do; a service whose
+    // stdout went away keeps serving.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      if (command !== 'serve') process.exit(0);
+    });
+    stdoutWatched = true;
+  }
+  // main() may run more than once in a process (tests): each run starts with no exit code of its own.
+  process.exitCode = undefined;
   try {
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);

@@ -5,6 +5,7 @@ import { ChatlakeError } from '../core/errors.js';
 import type { LocalDay } from '../core/local-day.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
 import { SqlSession } from '../query/sql-session.js';
+import { oneOf } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 export function sqlCommand(program: Command): void {
@@ -18,6 +19,7 @@ export function sqlCommand(program: Command): void {
     .option(
       '--format <format>',
       `${TEXT_FORMATS.join(' | ')} (default: table on a terminal, jsonl otherwise)`,
+      oneOf(TEXT_FORMATS),
     )
     .addHelpText(
       'after',
