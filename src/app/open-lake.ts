@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/catalog.js';
@@ -27,12 +28,24 @@ export interface Lake {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the lake of the configuration. With `readOnly` flags (a command that only reads), a data directory
+ * without a lake is an error (not_found) and nothing is created there, and the settings given are not saved.
+ */
 export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
   const asked = 'catalogPath' in flags ? flags : resolveConfig(flags);
+  const readOnly = !('catalogPath' in flags) && flags.readOnly === true;
+  if (readOnly && asked.databaseUrl === null && !existsSync(asked.catalogPath)) {
+    throw new ChatlakeError(
+      'not_found',
+      `no lake in ${asked.dataDir} (no catalog.sqlite there)`,
+      'check --data-dir (or CHATLAKE_DATA_DIR); a lake is made by chatlake ingest or chatlake serve',
+    );
+  }
   const catalog = await openCatalog(asked);
   let config: ResolvedConfig;
   try {
-    config = await lakeSettings(catalog, asked);
+    config = await lakeSettings(catalog, asked, { save: !readOnly });
   } catch (error) {
     await catalog.close();
     throw error;

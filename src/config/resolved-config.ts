@@ -33,6 +33,11 @@ export interface ConfigFlags {
   databaseUrl?: string;
   /** Comma-separated. */
   wechatSelf?: string;
+  /**
+   * The command only reads: the lake must exist already (`openLake` says so, exit 3, and creates nothing), and
+   * the settings given (--tz, --wechat-self) apply to this run but are saved only by writers.
+   */
+  readOnly?: boolean;
 }
 
 /** Input bytes per ingest commit. Two batches are in memory at once (one decoding, one committing): at 16 MB
