@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
-import { datasetColumns } from '../query/query-service.js';
 import { oneOf, STORED_PLATFORMS } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
@@ -27,6 +26,7 @@ export function getCommand(program: Command): void {
         const lake = await openLake(globalFlags(cmd));
         try {
           const rows = await (await lake.query()).get(ids, opts.platform);
+          const { datasetColumns } = await import('../query/query-service.js');
           const columns = datasetColumns('messages').filter((c) => opts.raw || c !== 'raw');
           const writer = rowWriter(opts.format, process.stdout, columns, lake.localDay);
           await writer.write(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]]))));

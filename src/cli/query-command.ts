@@ -5,7 +5,6 @@ import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { MessageQuery } from '../query/message-query.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
-import { datasetColumns } from '../query/query-service.js';
 import { timeBound } from '../query/time-bound.js';
 import { messageType, nonEmpty, oneOf, STORED_PLATFORMS, timeText, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
@@ -82,13 +81,14 @@ Examples:
       const lake = await openLake(globalFlags(cmd));
       try {
         const service = await lake.query();
+        const { datasetColumns } = await import('../query/query-service.js');
         const dataset = flags.dataset;
         const format = flags.format ?? (process.stdout.isTTY && !flags.output ? 'table' : 'jsonl');
         const columns = flags.columns
           ?.split(',')
           .map((c) => c.trim())
           .filter(Boolean);
-        checkColumns(dataset, columns);
+        checkColumns(dataset, columns, datasetColumns(dataset));
         const q: MessageQuery = {
           dataset,
           from: flags.from === undefined ? undefined : timeBound(flags.from, lake.localDay, 'from'),
@@ -138,8 +138,8 @@ Examples:
 }
 
 /** --columns names columns of the dataset (and `deleted`, the marker of --include-deleted, for messages). */
-function checkColumns(dataset: Dataset, asked: readonly string[] | undefined): void {
-  const known = [...datasetColumns(dataset), ...(dataset === 'messages' ? ['deleted'] : [])];
+function checkColumns(dataset: Dataset, asked: readonly string[] | undefined, columns: string[]): void {
+  const known = [...columns, ...(dataset === 'messages' ? ['deleted'] : [])];
   const unknown = (asked ?? []).filter((c) => !known.includes(c));
   if (asked?.length === 0 || unknown.length > 0) {
     throw new ChatlakeError(

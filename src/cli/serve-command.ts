@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openService } from '../app/open-service.js';
 import { ChatlakeError } from '../core/errors.js';
 import { nonEmpty, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
@@ -41,6 +40,7 @@ Examples:
         opts: { host?: string; port?: number; config?: string; webhookSecret?: string },
         cmd: Command,
       ) => {
+        const { openService } = await import('../app/open-service.js');
         const service = await openService(globalFlags(cmd), opts);
         const { config } = service.context;
         let address: string;

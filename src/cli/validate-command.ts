@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
-import { validateLake } from '../jobs/validate-lake.js';
 import { globalFlags } from './global-flags.js';
 import { printJson, printTable } from './print.js';
 
@@ -21,6 +20,7 @@ data-quality metrics.`,
     .action(async (opts: { repair?: boolean; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
+        const { validateLake } = await import('../jobs/validate-lake.js');
         const r = await validateLake(lake, { repair: opts.repair });
         if (opts.json) printJson(r);
         else {
@@ -49,6 +49,7 @@ export function duplicatesCommand(program: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
+        const { validateLake } = await import('../jobs/validate-lake.js');
         const r = await validateLake(lake, { duplicatesOnly: true });
         if (opts.json) printJson(r.duplicates);
         else if (r.duplicates.length === 0) process.stdout.write(`no duplicates in ${r.files} files\n`);
