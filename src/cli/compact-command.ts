@@ -20,6 +20,10 @@ export function compactCommand(program: Command): void {
     .option('--partition <day...>', 'only these days (YYYY-MM-DD)', dayList)
     .option('--min-files <n>', 'only partitions with at least this many files (≥ 2)', wholeNumber(2), 2)
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake compact\n  chatlake compact --dataset messages --partition 2026-01-23 2026-01-24\n  chatlake compact --min-files 8 --json`,
+    )
     .action(
       async (
         opts: { dataset?: Dataset; partition?: string[]; minFiles: number; json?: boolean },

@@ -19,7 +19,7 @@ export function getCommand(program: Command): void {
     .option('--raw', 'include the raw payload')
     .addHelpText(
       'after',
-      '\nExample:\n  chatlake get 1000000000042 1000000000043\n\nExits 3 when an id is not stored.',
+      '\nExamples:\n  chatlake get 1000000000042 1000000000043\n  chatlake get 1000000000042 --raw --format jsonl\n\nExits 3 when an id is not stored.',
     )
     .action(
       async (ids: string[], opts: { platform: string; format: TextFormat; raw?: boolean }, cmd: Command) => {

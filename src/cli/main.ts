@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
+import { configCommand } from './config-command.js';
 import { nonEmpty } from './flag-parsers.js';
 import { getCommand } from './get-command.js';
 import { ingestCommand } from './ingest-command.js';
@@ -36,6 +38,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake): its messages are from-me and filed under the chat they went to",
     )
     .option('--debug', 'print stack traces of unexpected errors')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  chatlake ingest ~/wechat_webhook.log
+  chatlake query --from 2026-01-23 --conversation 4800000000@chatroom --format table
+  chatlake --data-dir /srv/chatlake --tz Asia/Shanghai stats
+  chatlake config
+  chatlake <command> --help`,
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const add of [
@@ -51,6 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     migrateCommand,
     serveCommand,
     tokenCommand,
+    configCommand,
   ])
     add(program);
   program.hook('preAction', (_, action) => {
@@ -82,4 +96,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     else process.stderr.write('  hint: run again with --debug for the stack trace, and please report it\n');
     return EXIT_CODES.internal;
   }
+}
+
+/** The version in package.json (two levels up from src/cli/ and from dist/cli/ alike). */
+function packageVersion(): string {
+  const path = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }

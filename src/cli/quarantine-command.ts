@@ -18,6 +18,10 @@ export function quarantineCommand(program: Command): void {
     .option('--limit <n>', 'at most this many (1–100000)', wholeNumber(1, 100_000), 50)
     .option('--after <id>', 'only entries after this id (paging)', wholeNumber(0))
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake quarantine list\n  chatlake quarantine list --status all --limit 200\n  chatlake quarantine list --after 50 --json`,
+    )
     .action(async (opts: { status: string; limit: number; after?: number; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
@@ -45,6 +49,10 @@ export function quarantineCommand(program: Command): void {
     .argument('<id>', 'quarantine id', wholeNumber(1))
     .option('--raw', 'write the payload bytes exactly as received, nothing else')
     .option('--json', 'print JSON (raw as base64)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake quarantine show 12\n  chatlake quarantine show 12 --raw > payload.bin`,
+    )
     .action(async (id: number, opts: { raw?: boolean; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
@@ -76,6 +84,10 @@ export function quarantineCommand(program: Command): void {
       'wechat',
     )
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake quarantine retry 12 13\n  chatlake quarantine retry --all --json`,
+    )
     .action(
       async (ids: number[], opts: { all?: boolean; platform: string; json?: boolean }, cmd: Command) => {
         if (!opts.all && ids.length === 0) {

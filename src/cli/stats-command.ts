@@ -11,6 +11,10 @@ export function statsCommand(program: Command): void {
     .description('What the lake holds: rows, files and bytes per dataset, messages per day, ingest history')
     .option('--json', 'print one JSON object')
     .option('--history <n>', 'ingest runs to list (0–1000)', wholeNumber(0, 1000), 10)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake stats\n  chatlake stats --history 50\n  chatlake stats --json | jq .datasets.messages.rows`,
+    )
     .action(async (opts: { json?: boolean; history: number }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {

@@ -15,7 +15,12 @@ export function validateCommand(program: Command): void {
 Checks: every registered file exists and reads; row counts and min/max times match the catalog; rows sit in
 the partition of their local day; required columns are present, typed and non-null; no identity is stored
 twice; recorded identities match stored rows; no unregistered files. The result is recorded as a task with
-data-quality metrics.`,
+data-quality metrics.
+
+Examples:
+  chatlake validate
+  chatlake validate --repair
+  chatlake validate --json > report.json`,
     )
     .action(async (opts: { repair?: boolean; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
@@ -46,6 +51,7 @@ export function duplicatesCommand(program: Command): void {
     .command('duplicates')
     .description('List identities stored more than once; exit 1 if there are any')
     .option('--json', 'print JSON')
+    .addHelpText('after', `\nExamples:\n  chatlake duplicates\n  chatlake duplicates --json`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
