@@ -23,11 +23,14 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (text: 
   };
 }
 
-/** A decimal number > 0 (e.g. 0.5, 16). */
-export function positiveNumber(text: string): number {
-  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number > 0, e.g. 16 or 0.5.');
-  return n;
+/** A decimal number in [min, max] (e.g. 16 or 0.5). */
+export function numberIn(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`use a number from ${min} to ${max}, e.g. 16 or 0.5.`);
+    return n;
+  };
 }
 
 /** One of `values`, any case ("DESC" is desc); returns the value as listed. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import type { IngestListener } from '../ingest/ingest-events.js';
 import { ingest } from '../ingest/ingest-run.js';
-import { INPUT_PLATFORMS, oneOf, positiveNumber } from './flag-parsers.js';
+import { INPUT_PLATFORMS, numberIn, oneOf } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { formatBytes, printJson } from './print.js';
 
@@ -18,7 +18,7 @@ export function ingestCommand(program: Command): void {
       oneOf(INPUT_PLATFORMS),
       'wechat',
     )
-    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', positiveNumber)
+    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', numberIn(0.0625, 1024))
     .option('--json', 'print one JSON summary object instead of text')
     .option('--no-progress', 'no progress bar even on a terminal')
     .addHelpText(

@@ -26,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)', nonEmpty)
     .option(
       '--tz <zone>',
-      'time zone of partitions and dates (env CHATLAKE_TZ; default UTC); a lake keeps the zone it is given',
+      'time zone of partitions and dates (env CHATLAKE_TZ; default UTC); a lake keeps the zone a writer is given',
       nonEmpty,
     )
     .option(
@@ -35,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option(
       '--wechat-self <ids>',
-      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake): its messages are from-me and filed under the chat they went to",
+      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake when a writer is given them): its messages are from-me and filed under the chat they went to",
     )
     .option('--debug', 'print stack traces of unexpected errors')
     .version(packageVersion(), '-V, --version', 'print the version')
