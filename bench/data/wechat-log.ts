@@ -293,7 +293,7 @@ class LogWriter {
   }
 
   private message(i: number): void {
-    const b = this.build(i, msgIdOf(i), null);
+    const b = this.build(i, msgIdOf(i, this.o.seed), null);
     const e = this.e;
     e.messages++;
     const day = new Date(b.createTime * 1000).toISOString().slice(0, 10);
@@ -307,15 +307,15 @@ class LogWriter {
     if (b.intSource) e.byKind.intSource++;
     if (b.nullSource) e.byKind.nullSource++;
     if (b.unknownFields) e.byKind.unknownFields++;
-    e.messageIds?.push(msgIdOf(i));
+    e.messageIds?.push(msgIdOf(i, this.o.seed));
     this.clock = Math.max(this.clock, b.createTime);
     this.emit(b.envelope, b.shape, b.createTime * 1000 + this.order.int(3000));
   }
 
   private duplicate(j: number): void {
-    const b = this.build(j, msgIdOf(j), null);
+    const b = this.build(j, msgIdOf(j, this.o.seed), null);
     this.e.duplicates++;
-    this.e.duplicateIds?.push(msgIdOf(j));
+    this.e.duplicateIds?.push(msgIdOf(j, this.o.seed));
     let shape = b.shape;
     if (this.o.shape === 'mixed' && this.order.chance(0.5)) shape = shape === 'raw' ? 'request-log' : 'raw';
     this.emit(b.envelope, shape, this.clock * 1000 + this.order.int(600_000));
@@ -368,7 +368,7 @@ class LogWriter {
     let ref: ContentContext['ref'] = null;
     if (i > o.startIndex) {
       const j = i - 1 - Math.floor(rng.next() ** 2 * (i - o.startIndex));
-      ref = { msgId: msgIdOf(j), conv: this.world.conversationOf(j) };
+      ref = { msgId: msgIdOf(j, o.seed), conv: this.world.conversationOf(j) };
     }
     const ctx: ContentContext = { rng, real: o.profile === 'real', world: this.world, conv, createTime, ref };
     const c = messageContent(ctx);
@@ -423,7 +423,7 @@ class LogWriter {
     const wrap = (env: string): string =>
       shape === 'raw' ? env : this.requestLog(env, env, receivedMs, null);
     const sample = (damage: 'no-msg-id' | 'no-create-time' | 'invalid-utf8' | null) =>
-      this.build(near, badMsgIdOf(o.startIndex + k), damage).envelope;
+      this.build(near, badMsgIdOf(o.startIndex + k, o.seed), damage).envelope;
     switch (kind) {
       case 'not-json':
         this.sink.line(

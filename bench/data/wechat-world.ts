@@ -33,14 +33,26 @@ const ID_SPACE = 1_000_000_000_000_000_000n;
 const ID_STRIDE = 386_936_224_736_473_129n;
 const ID_SHIFT = 218_503_113_970_652_211n;
 
-/** 19-digit msg_id of message index i: a bijection of i, so distinct indices never collide. */
-export function msgIdOf(i: number): string {
-  return String(MSG_ID_BASE + ((BigInt(i) * ID_STRIDE + ID_SHIFT) % ID_SPACE));
+/** Message indices a seed owns: seed s numbers its messages from (s - 1) × 10^12. */
+const SEED_INDICES = 1_000_000_000_000n;
+
+/**
+ * 19-digit msg_id of message index i of a run with this seed: a bijection of (seed, i), so distinct indices
+ * never collide, and runs with different seeds (1 to 10^6, under 10^12 messages each) share no id. Seed 1
+ * (the default) gives the ids it always gave.
+ */
+export function msgIdOf(i: number, seed = 1): string {
+  return String(MSG_ID_BASE + scatter(i, seed));
 }
 
 /** msg_ids for malformed lines: a separate range that never meets msgIdOf. */
-export function badMsgIdOf(i: number): string {
-  return String(BAD_ID_BASE + ((BigInt(i) * ID_STRIDE + ID_SHIFT) % ID_SPACE));
+export function badMsgIdOf(i: number, seed = 1): string {
+  return String(BAD_ID_BASE + scatter(i, seed));
+}
+
+function scatter(i: number, seed: number): bigint {
+  const index = BigInt(i) + BigInt(((seed >>> 0) + 0xffffffff) % 0x100000000) * SEED_INDICES;
+  return (index * ID_STRIDE + ID_SHIFT) % ID_SPACE;
 }
 
 /** The fixed cast of a synthetic run: bot account, chatrooms, senders. Derived from the seed only. */

@@ -5,13 +5,19 @@ import { LocalDay } from '../core/local-day.js';
 
 /**
  * The configuration as the lake keeps it: the settings that must stay the same from run to run are saved in
- * the catalog the first time they are given, and used when a later run does not give them.
+ * the catalog the first time they are given, and used when a later run does not give them. Only writers save
+ * them (`save`, default true): a read (query, stats, …) uses what it is given for that run alone.
  */
-export async function lakeSettings(catalog: Catalog, asked: ResolvedConfig): Promise<ResolvedConfig> {
+export async function lakeSettings(
+  catalog: Catalog,
+  asked: ResolvedConfig,
+  options: { save?: boolean } = {},
+): Promise<ResolvedConfig> {
+  const save = options.save !== false;
   return Object.freeze({
     ...asked,
-    timeZone: await lakeTimeZone(catalog, asked),
-    wechatSelf: Object.freeze(await wechatSelf(catalog, asked)),
+    timeZone: await lakeTimeZone(catalog, asked, save),
+    wechatSelf: Object.freeze(await wechatSelf(catalog, asked, save)),
   });
 }
 
@@ -20,11 +26,15 @@ export async function lakeSettings(catalog: Catalog, asked: ResolvedConfig): Pro
  * it went to), so a service started without them must not file differently from the ingest that had them:
  * the ids last given (flag or env; an empty list clears them) are saved and used when none are given.
  */
-async function wechatSelf(catalog: Catalog, asked: ResolvedConfig): Promise<readonly string[]> {
+async function wechatSelf(
+  catalog: Catalog,
+  asked: ResolvedConfig,
+  save: boolean,
+): Promise<readonly string[]> {
   const saved = await catalog.setting('wechatSelf');
   if (asked.wechatSelfFrom === null) return saved === null ? [] : (JSON.parse(saved) as string[]);
   const value = JSON.stringify(asked.wechatSelf);
-  if (value !== saved) await catalog.write((tx) => tx.saveSetting('wechatSelf', value));
+  if (save && value !== saved) await catalog.write((tx) => tx.saveSetting('wechatSelf', value));
   return asked.wechatSelf;
 }
 
@@ -37,7 +47,7 @@ async function wechatSelf(catalog: Catalog, asked: ResolvedConfig): Promise<read
  * the zone (the one asked for, then saved, or UTC, not saved: such a lake may also fit the zone it was written
  * in). Hot rows are not checked: a service compacts them all when it stops.
  */
-async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<string> {
+async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig, save: boolean): Promise<string> {
   const asked = config.timeZone;
   const saved = await catalog.setting('timeZone');
   if (saved === asked || (saved !== null && config.timeZoneFrom === null)) return saved;
@@ -63,6 +73,6 @@ async function lakeTimeZone(catalog: Catalog, config: ResolvedConfig): Promise<s
       );
     }
   }
-  if (config.timeZoneFrom !== null) await catalog.write((tx) => tx.saveSetting('timeZone', asked));
+  if (save && config.timeZoneFrom !== null) await catalog.write((tx) => tx.saveSetting('timeZone', asked));
   return asked;
 }

@@ -1,17 +1,18 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/catalog.js';
 import { type ConfigFlags, type ResolvedConfig, resolveConfig } from '../config/resolved-config.js';
 import { ChatlakeError } from '../core/errors.js';
 import { LocalDay } from '../core/local-day.js';
-import { openDuckDB } from '../lake/duckdb-engine.js';
-import { LakeWriter } from '../lake/lake-writer.js';
+import type { LakeWriter } from '../lake/lake-writer.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { createWechatAdapter } from '../platforms/wechat/wechat-adapter.js';
-import { CursorCodec } from '../query/cursor-codec.js';
-import { QueryService } from '../query/query-service.js';
+import type { QueryService } from '../query/query-service.js';
 import { lakeSettings } from './lake-settings.js';
-import { openCatalog } from './open-catalog.js';
+
+// DuckDB, the catalog drivers and the query service are imported when first used, not with this module: a
+// command loads only what it runs (`chatlake --help` loads none of them; `stats` no DuckDB). bench/startup.
 
 /** Everything a command needs, wired once: the composition root. */
 export interface Lake {
@@ -27,12 +28,25 @@ export interface Lake {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the lake of the configuration. With `readOnly` flags (a command that only reads), a data directory
+ * without a lake is an error (not_found) and nothing is created there, and the settings given are not saved.
+ */
 export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
   const asked = 'catalogPath' in flags ? flags : resolveConfig(flags);
+  const readOnly = !('catalogPath' in flags) && flags.readOnly === true;
+  if (readOnly && asked.databaseUrl === null && !existsSync(asked.catalogPath)) {
+    throw new ChatlakeError(
+      'not_found',
+      `no lake in ${asked.dataDir} (no catalog.sqlite there)`,
+      'check --data-dir (or CHATLAKE_DATA_DIR); a lake is made by chatlake ingest or chatlake serve',
+    );
+  }
+  const { openCatalog } = await import('./open-catalog.js');
   const catalog = await openCatalog(asked);
   let config: ResolvedConfig;
   try {
-    config = await lakeSettings(catalog, asked);
+    config = await lakeSettings(catalog, asked, { save: !readOnly });
   } catch (error) {
     await catalog.close();
     throw error;
@@ -58,29 +72,29 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
       return found;
     },
     duck() {
-      duck ??= openDuckDB({
-        memoryLimit: config.duckdbMemory,
-        tempDir: join(config.dataDir, 'tmp', 'duckdb'),
-      });
+      duck ??= import('../lake/duckdb-engine.js').then(({ openDuckDB }) =>
+        openDuckDB({
+          memoryLimit: config.duckdbMemory,
+          tempDir: join(config.dataDir, 'tmp', 'duckdb'),
+        }),
+      );
       return duck;
     },
     writer() {
-      writer ??= lake.duck().then((d) => new LakeWriter(d, config.lakeDir));
+      writer ??= Promise.all([lake.duck(), import('../lake/lake-writer.js')]).then(
+        ([d, { LakeWriter }]) => new LakeWriter(d, config.lakeDir),
+      );
       return writer;
     },
     query() {
-      query ??= lake
-        .duck()
-        .then(
-          (d) =>
-            new QueryService(
-              d,
-              catalog,
-              config.lakeDir,
-              lake.localDay,
-              CursorCodec.forDataDir(config.dataDir),
-            ),
-        );
+      query ??= Promise.all([
+        lake.duck(),
+        import('../query/query-service.js'),
+        import('../query/cursor-codec.js'),
+      ]).then(
+        ([d, { QueryService }, { CursorCodec }]) =>
+          new QueryService(d, catalog, config.lakeDir, lake.localDay, CursorCodec.forDataDir(config.dataDir)),
+      );
       return query;
     },
     async close() {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import type { Dataset } from '../core/lake-record.js';
 import { compactPartitions } from '../jobs/compact-partitions.js';
+import { dayList, oneOf, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { printJson } from './print.js';
 
@@ -11,10 +12,18 @@ export function compactCommand(program: Command): void {
     .description(
       'Merge the small files of each partition into one file (atomically; readers never see a gap)',
     )
-    .option('--dataset <name>', 'messages | contacts | events (default: all)')
-    .option('--partition <day...>', 'only these days (YYYY-MM-DD)')
-    .option('--min-files <n>', 'only partitions with at least this many files', Number, 2)
+    .option(
+      '--dataset <name>',
+      'messages | contacts | events (default: all)',
+      oneOf(['messages', 'contacts', 'events'] as const),
+    )
+    .option('--partition <day...>', 'only these days (YYYY-MM-DD)', dayList)
+    .option('--min-files <n>', 'only partitions with at least this many files (≥ 2)', wholeNumber(2), 2)
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake compact\n  chatlake compact --dataset messages --partition 2026-01-23 2026-01-24\n  chatlake compact --min-files 8 --json`,
+    )
     .action(
       async (
         opts: { dataset?: Dataset; partition?: string[]; minFiles: number; json?: boolean },

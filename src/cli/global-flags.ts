@@ -1,7 +1,27 @@
 import type { Command } from 'commander';
 import type { ConfigFlags } from '../config/resolved-config.js';
 
-/** The program-wide flags (--data-dir, --tz, --database-url, --wechat-self) as config flags, from any subcommand. */
+/**
+ * The commands that only read the lake (as "parent command" paths): on a directory with no lake they say so
+ * instead of creating an empty one, and they save no settings.
+ */
+export const READ_ONLY_COMMANDS: readonly string[] = [
+  'query',
+  'get',
+  'sql',
+  'stats',
+  'duplicates',
+  'validate',
+  'quarantine list',
+  'quarantine show',
+  'token list',
+  'audit verify',
+];
+
+/**
+ * The program-wide flags (--data-dir, --tz, --database-url, --wechat-self) as config flags, from any
+ * subcommand, with `readOnly` set for the commands in READ_ONLY_COMMANDS.
+ */
 export function globalFlags(command: Command): ConfigFlags {
   const opts = command.optsWithGlobals() as ConfigFlags;
   return {
@@ -9,5 +29,13 @@ export function globalFlags(command: Command): ConfigFlags {
     tz: opts.tz,
     databaseUrl: opts.databaseUrl,
     wechatSelf: opts.wechatSelf,
+    ...(READ_ONLY_COMMANDS.includes(commandPath(command)) ? { readOnly: true } : {}),
   };
+}
+
+/** "quarantine list" for `chatlake quarantine list`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import type { IngestListener } from '../ingest/ingest-events.js';
 import { ingest } from '../ingest/ingest-run.js';
+import { INPUT_PLATFORMS, numberIn, oneOf } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { formatBytes, printJson } from './print.js';
 
@@ -11,8 +12,13 @@ export function ingestCommand(program: Command): void {
     .command('ingest')
     .description('Store messages from webhook logs: files, directories of *.jsonl/*.log, or - for stdin')
     .argument('<inputs...>', 'files, directories, or - (stdin)')
-    .option('--platform <name>', 'payload format of the inputs', 'wechat')
-    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', Number)
+    .option(
+      '--platform <name>',
+      `payload format of the inputs: ${INPUT_PLATFORMS.join(' | ')}`,
+      oneOf(INPUT_PLATFORMS),
+      'wechat',
+    )
+    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', numberIn(0.0625, 1024))
     .option('--json', 'print one JSON summary object instead of text')
     .option('--no-progress', 'no progress bar even on a terminal')
     .addHelpText(

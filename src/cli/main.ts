@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
+import { configCommand } from './config-command.js';
+import { nonEmpty } from './flag-parsers.js';
 import { getCommand } from './get-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -12,14 +15,19 @@ import { statsCommand } from './stats-command.js';
 import { tokenCommand } from './token-command.js';
 import { duplicatesCommand, validateCommand } from './validate-command.js';
 
+/** The command running (for the EPIPE handler, installed once per process). */
+let command = '';
+let stdoutWatched = false;
+
 /** Runs the CLI; returns the exit code. Errors are printed once, here, with their fix when known. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('chatlake')
     .description('A store and data lake for chat messages: exactly-once ingest into day-partitioned Parquet.')
-    .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)')
+    .option('--data-dir <dir>', 'data directory (env CHATLAKE_DATA_DIR, default ./data)', nonEmpty)
     .option(
       '--tz <zone>',
-      'time zone of partitions and dates (env CHATLAKE_TZ; default UTC); a lake keeps the zone it is given',
+      'time zone of partitions and dates (env CHATLAKE_TZ; default UTC); a lake keeps the zone a writer is given',
+      nonEmpty,
     )
     .option(
       '--database-url <url>',
@@ -27,9 +35,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option(
       '--wechat-self <ids>',
-      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake): its messages are from-me and filed under the chat they went to",
+      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake when a writer is given them): its messages are from-me and filed under the chat they went to",
     )
     .option('--debug', 'print stack traces of unexpected errors')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  chatlake ingest ~/wechat_webhook.log
+  chatlake query --from 2026-01-23 --conversation 4800000000@chatroom --format table
+  chatlake --data-dir /srv/chatlake --tz Asia/Shanghai stats
+  chatlake config
+  chatlake <command> --help`,
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const add of [
@@ -45,18 +64,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     migrateCommand,
     serveCommand,
     tokenCommand,
+    configCommand,
   ])
     add(program);
-  let command = '';
   program.hook('preAction', (_, action) => {
     command = action.name();
   });
-  // `chatlake query … | head`: the reader closed the pipe. Stop quietly, as Unix tools do; a service whose
-  // stdout went away keeps serving.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    if (command !== 'serve') process.exit(0);
-  });
+  if (!stdoutWatched) {
+    // `chatlake query … | head`: the reader closed the pipe. Stop quietly, as Unix tools do; a service whose
+    // stdout went away keeps serving.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      if (command !== 'serve') process.exit(0);
+    });
+    stdoutWatched = true;
+  }
+  // main() may run more than once in a process (tests): each run starts with no exit code of its own.
+  process.exitCode = undefined;
   try {
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);
@@ -72,4 +96,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     else process.stderr.write('  hint: run again with --debug for the stack trace, and please report it\n');
     return EXIT_CODES.internal;
   }
+}
+
+/** The version in package.json (two levels up from src/cli/ and from dist/cli/ alike). */
+function packageVersion(): string {
+  const path = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }

@@ -9,6 +9,10 @@ export function migrateCommand(program: Command): void {
     .command('migrate')
     .description('Bring the catalog (SQLite, or PostgreSQL with --database-url) to the newest schema')
     .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake migrate\n  chatlake migrate --database-url postgres://chatlake:secret@db:5432/chatlake --json`,
+    )
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const catalog = await openCatalog(resolveConfig(globalFlags(cmd)), { migrate: false });
       try {

@@ -1,8 +1,18 @@
 import { displayWidth } from '../core/display-width.js';
 
-/** Output helpers shared by commands: one JSON document, or aligned text for people. */
+/**
+ * Output helpers shared by commands: one JSON document, or aligned text for people. Times are ISO 8601
+ * strings in every --json output, as in the API: a number under a key ending in "At" (createdAt, startedAt,
+ * revokedAt, …) is epoch ms and prints as "2026-01-23T10:00:00.000Z".
+ */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(value, isoTimes, 2)}\n`);
+}
+
+function isoTimes(key: string, value: unknown): unknown {
+  return key.endsWith('At') && typeof value === 'number' && Math.abs(value) <= 8.64e15
+    ? new Date(value).toISOString()
+    : value;
 }
 
 export function printTable(rows: readonly (readonly (string | number)[])[], header: readonly string[]): void {

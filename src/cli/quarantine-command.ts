@@ -4,6 +4,7 @@ import { openLake } from '../app/open-lake.js';
 import type { QuarantineStatus } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import { retryQuarantine } from '../ingest/retry-quarantine.js';
+import { INPUT_PLATFORMS, oneOf, wholeNumber, wholeNumbers } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { printJson, printTable } from './print.js';
 
@@ -13,10 +14,14 @@ export function quarantineCommand(program: Command): void {
     .description('Payloads that could not be decoded: kept with their raw bytes, source and reason');
   q.command('list')
     .description('List quarantined payloads')
-    .option('--status <status>', 'open | resolved | all', 'open')
-    .option('--limit <n>', 'at most this many', Number, 50)
-    .option('--after <id>', 'only entries after this id (paging)', Number)
+    .option('--status <status>', 'open | resolved | all', oneOf(['open', 'resolved', 'all'] as const), 'open')
+    .option('--limit <n>', 'at most this many (1–100000)', wholeNumber(1, 100_000), 50)
+    .option('--after <id>', 'only entries after this id (paging)', wholeNumber(0))
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake quarantine list\n  chatlake quarantine list --status all --limit 200\n  chatlake quarantine list --after 50 --json`,
+    )
     .action(async (opts: { status: string; limit: number; after?: number; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
@@ -41,9 +46,13 @@ export function quarantineCommand(program: Command): void {
     });
   q.command('show')
     .description('Show one quarantined payload')
-    .argument('<id>', 'quarantine id', Number)
+    .argument('<id>', 'quarantine id', wholeNumber(1))
     .option('--raw', 'write the payload bytes exactly as received, nothing else')
     .option('--json', 'print JSON (raw as base64)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake quarantine show 12\n  chatlake quarantine show 12 --raw > payload.bin`,
+    )
     .action(async (id: number, opts: { raw?: boolean; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
@@ -66,18 +75,27 @@ export function quarantineCommand(program: Command): void {
     });
   q.command('retry')
     .description('Decode quarantined payloads again; those that decode now are stored and marked resolved')
-    .argument('[ids...]', 'quarantine ids (or --all)')
+    .argument('[ids...]', 'quarantine ids (or --all)', wholeNumbers)
     .option('--all', 'every open entry')
-    .option('--platform <name>', 'payload format', 'wechat')
+    .option(
+      '--platform <name>',
+      `payload format: ${INPUT_PLATFORMS.join(' | ')}`,
+      oneOf(INPUT_PLATFORMS),
+      'wechat',
+    )
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake quarantine retry 12 13\n  chatlake quarantine retry --all --json`,
+    )
     .action(
-      async (ids: string[], opts: { all?: boolean; platform: string; json?: boolean }, cmd: Command) => {
+      async (ids: number[], opts: { all?: boolean; platform: string; json?: boolean }, cmd: Command) => {
         if (!opts.all && ids.length === 0) {
           throw new ChatlakeError('invalid_argument', 'name quarantine ids to retry, or --all');
         }
         const lake = await openLake(globalFlags(cmd));
         try {
-          const r = await retryQuarantine(lake, opts.all ? 'all' : ids.map(Number), opts.platform);
+          const r = await retryQuarantine(lake, opts.all ? 'all' : ids, opts.platform);
           if (opts.json) return printJson(r);
           process.stdout.write(
             `${r.resolved} of ${r.retried} resolved (${r.messages} messages, ${r.contacts} contacts, ${r.events} events stored, ` +

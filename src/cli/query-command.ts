@@ -5,8 +5,8 @@ import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { MessageQuery } from '../query/message-query.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
-import { datasetColumns } from '../query/query-service.js';
 import { timeBound } from '../query/time-bound.js';
+import { messageType, nonEmpty, oneOf, STORED_PLATFORMS, timeText, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 interface QueryFlags {
@@ -22,9 +22,15 @@ interface QueryFlags {
   order: 'asc' | 'desc';
   limit?: number;
   cursor?: string;
+  includeDeleted?: boolean;
   format?: TextFormat | 'parquet';
   output?: string;
 }
+
+const DATASETS = ['messages', 'contacts', 'events'] as const;
+const FORMATS = [...TEXT_FORMATS, 'parquet'] as const;
+/** A page larger than this is an export: leave --limit out to stream every row. */
+const MAX_LIMIT = 1_000_000;
 
 const TABLE_COLUMNS = ['sent_at', 'conversation_id', 'sender_id', 'kind', 'text', 'message_id', 'revoked'];
 
@@ -34,26 +40,33 @@ export function queryCommand(program: Command): void {
     .description(
       'Filter messages (or contacts, events) from the lake; stream them as a table, JSON, CSV or Parquet',
     )
-    .option('--dataset <name>', 'messages | contacts | events', 'messages')
+    .option('--dataset <name>', DATASETS.join(' | '), oneOf(DATASETS), 'messages')
     .option(
       '--from <time>',
       'from this day/month/datetime, in the configured zone (2026-01-23, 2026-01, 2026-01-23T10:00)',
+      timeText,
     )
-    .option('--to <time>', 'to the end of this day/month, or this datetime (inclusive)')
-    .option('--platform <name>', 'only this platform (wechat, …)')
-    .option('--conversation <id>', 'only this conversation (chatroom id or contact id)')
-    .option('--sender <id>', 'only messages from this sender')
-    .option('--type <type>', 'a kind (text, image, voice, …) or the platform type code (3)')
+    .option('--to <time>', 'to the end of this day/month, or this datetime (inclusive)', timeText)
+    .option('--platform <name>', STORED_PLATFORMS.join(' | '), oneOf(STORED_PLATFORMS))
+    .option('--conversation <id>', 'only this conversation (chatroom id or contact id)', nonEmpty)
+    .option('--sender <id>', 'only messages from this sender', nonEmpty)
+    .option('--type <type>', 'a kind (text, image, voice, …) or the platform type code (3)', messageType)
     .option('--text <substring>', 'only messages whose text contains this (case-insensitive; CJK works)')
-    .option('--columns <list>', 'comma-separated columns to output')
-    .option('--order <order>', 'asc | desc by time', 'asc')
-    .option('--limit <n>', 'at most n rows; prints a --cursor for the next page', Number)
-    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
+    .option('--columns <list>', 'comma-separated columns to output', nonEmpty)
+    .option('--order <order>', 'asc | desc by time', oneOf(['asc', 'desc'] as const), 'asc')
+    .option(
+      '--limit <n>',
+      `at most n rows (1–${MAX_LIMIT}); prints a --cursor for the next page`,
+      wholeNumber(1, MAX_LIMIT),
+    )
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor', nonEmpty)
+    .option('--include-deleted', 'also return deleted messages, marked `deleted`')
     .option(
       '--format <format>',
       'table (default on a terminal) | json | jsonl (default otherwise) | csv | parquet',
+      oneOf(FORMATS),
     )
-    .option('--output <file>', 'write to this file instead of stdout (required for parquet)')
+    .option('--output <file>', 'write to this file instead of stdout (required for parquet)', nonEmpty)
     .addHelpText(
       'after',
       `
@@ -61,32 +74,21 @@ Examples:
   chatlake query --from 2026-01-23 --to 2026-01-23 --conversation 4800000000@chatroom
   chatlake query --from 2026-01 --sender wxid_abc --type image --format csv --output jan.csv
   chatlake query --text 开会 --limit 20
-  chatlake query --from 2026 --format parquet --output 2026.parquet`,
+  chatlake query --from 2026 --format parquet --output 2026.parquet
+  chatlake query --conversation 4800000000@chatroom --order desc --limit 50 --include-deleted`,
     )
     .action(async (flags: QueryFlags, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
         const service = await lake.query();
+        const { datasetColumns } = await import('../query/query-service.js');
         const dataset = flags.dataset;
-        if (!['messages', 'contacts', 'events'].includes(dataset)) {
-          throw new ChatlakeError(
-            'invalid_argument',
-            `unknown dataset "${dataset}"`,
-            'use messages, contacts or events',
-          );
-        }
         const format = flags.format ?? (process.stdout.isTTY && !flags.output ? 'table' : 'jsonl');
-        if (format !== 'parquet' && !(TEXT_FORMATS as readonly string[]).includes(format)) {
-          throw new ChatlakeError(
-            'invalid_argument',
-            `unknown format "${format}"`,
-            `use ${[...TEXT_FORMATS, 'parquet'].join(', ')}`,
-          );
-        }
         const columns = flags.columns
           ?.split(',')
           .map((c) => c.trim())
           .filter(Boolean);
+        checkColumns(dataset, columns, datasetColumns(dataset));
         const q: MessageQuery = {
           dataset,
           from: flags.from === undefined ? undefined : timeBound(flags.from, lake.localDay, 'from'),
@@ -97,9 +99,10 @@ Examples:
           type: flags.type,
           text: flags.text,
           columns: columns ?? (format === 'table' && dataset === 'messages' ? TABLE_COLUMNS : undefined),
-          order: flags.order === 'desc' ? 'desc' : 'asc',
+          order: flags.order,
           limit: flags.limit,
           cursor: flags.cursor,
+          ...(flags.includeDeleted ? { includeDeleted: true } : {}),
         };
         if (format === 'parquet') {
           if (!flags.output)
@@ -132,4 +135,17 @@ Examples:
         await lake.close();
       }
     });
+}
+
+/** --columns names columns of the dataset (and `deleted`, the marker of --include-deleted, for messages). */
+function checkColumns(dataset: Dataset, asked: readonly string[] | undefined, columns: string[]): void {
+  const known = [...columns, ...(dataset === 'messages' ? ['deleted'] : [])];
+  const unknown = (asked ?? []).filter((c) => !known.includes(c));
+  if (asked?.length === 0 || unknown.length > 0) {
+    throw new ChatlakeError(
+      'invalid_argument',
+      `--columns: ${asked?.length === 0 ? 'no column named' : `unknown column(s) ${unknown.join(', ')} in ${dataset}`}`,
+      `columns of ${dataset}: ${[...new Set(known)].join(', ')}`,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { openService } from '../app/open-service.js';
 import { ChatlakeError } from '../core/errors.js';
+import { nonEmpty, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 /** `chatlake serve`: the long-running service (npm start). */
@@ -8,9 +8,13 @@ export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('Run the service: WeChat webhook, REST API /api/v1, hot tier with background compaction')
-    .option('--host <host>', 'address to bind (env CHATLAKE_HOST, default 127.0.0.1)')
-    .option('--port <port>', 'port (env CHATLAKE_PORT, default 8080; 0 picks a free one)', Number)
-    .option('--config <file>', 'JSON settings file (env CHATLAKE_CONFIG)')
+    .option('--host <host>', 'address to bind (env CHATLAKE_HOST, default 127.0.0.1)', nonEmpty)
+    .option(
+      '--port <port>',
+      'port 0–65535 (env CHATLAKE_PORT, default 8080; 0 picks a free one)',
+      wholeNumber(0, 65535),
+    )
+    .option('--config <file>', 'JSON settings file (env CHATLAKE_CONFIG)', nonEmpty)
     .option('--webhook-secret <secret>', 'require this secret on the webhook (env CHATLAKE_WEBHOOK_SECRET)')
     .addHelpText(
       'after',
@@ -36,6 +40,7 @@ Examples:
         opts: { host?: string; port?: number; config?: string; webhookSecret?: string },
         cmd: Command,
       ) => {
+        const { openService } = await import('../app/open-service.js');
         const service = await openService(globalFlags(cmd), opts);
         const { config } = service.context;
         let address: string;

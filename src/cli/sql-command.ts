@@ -4,7 +4,8 @@ import { openLake } from '../app/open-lake.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { LocalDay } from '../core/local-day.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
-import { SqlSession } from '../query/sql-session.js';
+import type { SqlSession } from '../query/sql-session.js';
+import { oneOf } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 export function sqlCommand(program: Command): void {
@@ -18,6 +19,7 @@ export function sqlCommand(program: Command): void {
     .option(
       '--format <format>',
       `${TEXT_FORMATS.join(' | ')} (default: table on a terminal, jsonl otherwise)`,
+      oneOf(TEXT_FORMATS),
     )
     .addHelpText(
       'after',
@@ -43,6 +45,7 @@ Examples:
         );
       }
       const lake = await openLake(globalFlags(cmd));
+      const { SqlSession } = await import('../query/sql-session.js');
       const session = await SqlSession.open(lake.catalog, lake.config.lakeDir);
       const print = (sql: string) => printRows(session, sql, format, lake.localDay);
       try {

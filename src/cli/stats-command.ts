@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import { lakeStats } from '../stats/lake-stats.js';
+import { wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { formatBytes, printJson, printTable } from './print.js';
 
@@ -9,7 +10,11 @@ export function statsCommand(program: Command): void {
     .command('stats')
     .description('What the lake holds: rows, files and bytes per dataset, messages per day, ingest history')
     .option('--json', 'print one JSON object')
-    .option('--history <n>', 'ingest runs to list', Number, 10)
+    .option('--history <n>', 'ingest runs to list (0–1000)', wholeNumber(0, 1000), 10)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake stats\n  chatlake stats --history 50\n  chatlake stats --json | jq .datasets.messages.rows`,
+    )
     .action(async (opts: { json?: boolean; history: number }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {

@@ -3,6 +3,7 @@ import { openLake } from '../app/open-lake.js';
 import { ChatlakeError } from '../core/errors.js';
 import { ApiTokens, SCOPES, type Scope } from '../service/api-tokens.js';
 import { verifyAuditChain } from '../service/audit-chain.js';
+import { nonEmpty, oneOf, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { printJson } from './print.js';
 
@@ -12,9 +13,13 @@ export function tokenCommand(program: Command): void {
   token
     .command('create')
     .description('Create a token and print it once')
-    .option('--scope <scope>', `one of ${SCOPES.join(', ')} (admin ⊃ write ⊃ read)`, 'read')
-    .option('--name <name>', 'a label to recognise it by', 'cli')
+    .option('--scope <scope>', `one of ${SCOPES.join(', ')} (admin ⊃ write ⊃ read)`, oneOf(SCOPES), 'read')
+    .option('--name <name>', 'a label to recognise it by', nonEmpty, 'cli')
     .option('--json', 'print {id, token} as JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  chatlake token create --scope read --name grafana\n  chatlake token create --scope write --name importer --json`,
+    )
     .action(async (opts: { scope: string; name: string; json?: boolean }, cmd: Command) => {
       if (!(SCOPES as readonly string[]).includes(opts.scope)) {
         throw new ChatlakeError(
@@ -34,6 +39,7 @@ export function tokenCommand(program: Command): void {
     .command('list')
     .description('List tokens (never their secrets)')
     .option('--json', 'JSON output')
+    .addHelpText('after', `\nExamples:\n  chatlake token list\n  chatlake token list --json`)
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withTokens(cmd, async (tokens) => {
         const rows = (await tokens.list()).map(({ tokenHash, ...t }) => t);
@@ -45,12 +51,13 @@ export function tokenCommand(program: Command): void {
       }),
     );
   token
-    .command('revoke <id>')
+    .command('revoke')
     .description('Revoke a token at once')
-    .action(async (id: string, _opts: unknown, cmd: Command) =>
+    .argument('<id>', 'token id (see token list)', wholeNumber(1))
+    .addHelpText('after', `\nExamples:\n  chatlake token revoke 3`)
+    .action(async (id: number, _opts: unknown, cmd: Command) =>
       withTokens(cmd, async (tokens) => {
-        if (!(await tokens.revoke(Number(id), 'cli')))
-          throw new ChatlakeError('not_found', `no active token ${id}`);
+        if (!(await tokens.revoke(id, 'cli'))) throw new ChatlakeError('not_found', `no active token ${id}`);
         process.stderr.write(`token ${id} revoked\n`);
       }),
     );
@@ -61,6 +68,7 @@ export function tokenCommand(program: Command): void {
     .command('verify')
     .description('Check the hash chain of the audit log; exit 1 if any entry was altered or removed')
     .option('--json', 'JSON output')
+    .addHelpText('after', `\nExamples:\n  chatlake audit verify\n  chatlake audit verify --json`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
-import { validateLake } from '../jobs/validate-lake.js';
 import { globalFlags } from './global-flags.js';
 import { printJson, printTable } from './print.js';
 
@@ -16,11 +15,17 @@ export function validateCommand(program: Command): void {
 Checks: every registered file exists and reads; row counts and min/max times match the catalog; rows sit in
 the partition of their local day; required columns are present, typed and non-null; no identity is stored
 twice; recorded identities match stored rows; no unregistered files. The result is recorded as a task with
-data-quality metrics.`,
+data-quality metrics.
+
+Examples:
+  chatlake validate
+  chatlake validate --repair
+  chatlake validate --json > report.json`,
     )
     .action(async (opts: { repair?: boolean; json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
+        const { validateLake } = await import('../jobs/validate-lake.js');
         const r = await validateLake(lake, { repair: opts.repair });
         if (opts.json) printJson(r);
         else {
@@ -46,9 +51,11 @@ export function duplicatesCommand(program: Command): void {
     .command('duplicates')
     .description('List identities stored more than once; exit 1 if there are any')
     .option('--json', 'print JSON')
+    .addHelpText('after', `\nExamples:\n  chatlake duplicates\n  chatlake duplicates --json`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const lake = await openLake(globalFlags(cmd));
       try {
+        const { validateLake } = await import('../jobs/validate-lake.js');
         const r = await validateLake(lake, { duplicatesOnly: true });
         if (opts.json) printJson(r.duplicates);
         else if (r.duplicates.length === 0) process.stdout.write(`no duplicates in ${r.files} files\n`);

@@ -33,6 +33,11 @@ export interface ConfigFlags {
   databaseUrl?: string;
   /** Comma-separated. */
   wechatSelf?: string;
+  /**
+   * The command only reads: the lake must exist already (`openLake` says so, exit 3, and creates nothing), and
+   * the settings given (--tz, --wechat-self) apply to this run but are saved only by writers.
+   */
+  readOnly?: boolean;
 }
 
 /** Input bytes per ingest commit. Two batches are in memory at once (one decoding, one committing): at 16 MB
@@ -97,4 +102,48 @@ function idList(text: string | undefined): string[] {
     .split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
+}
+
+/**
+ * Where a setting's value came from: "default", "flag --tz", "env CHATLAKE_TZ", "file <path>" (the service's
+ * settings file) or "lake" (saved by the lake; filled in by `chatlake config`).
+ */
+export type SettingSource = string;
+
+/** The settings resolveConfig resolves, each with its value and where it came from (for `chatlake config`). */
+export function configSources(
+  flags: ConfigFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Record<
+  'dataDir' | 'databaseUrl' | 'timeZone' | 'wechatSelf' | 'batchBytes' | 'duckdbMemory',
+  { value: unknown; from: SettingSource }
+> {
+  const config = resolveConfig(flags, env);
+  const from = (flag: string, given: unknown, name: string) =>
+    given !== undefined && given !== '' ? `flag ${flag}` : env[name] ? `env ${name}` : 'default';
+  return {
+    dataDir: { value: config.dataDir, from: from('--data-dir', flags.dataDir, 'CHATLAKE_DATA_DIR') },
+    databaseUrl: {
+      value: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') ?? null,
+      from: from('--database-url', flags.databaseUrl, 'CHATLAKE_DATABASE_URL'),
+    },
+    timeZone: { value: config.timeZone, from: from('--tz', flags.tz, 'CHATLAKE_TZ') },
+    wechatSelf: {
+      value: config.wechatSelf,
+      from:
+        config.wechatSelfFrom === '--wechat-self'
+          ? 'flag --wechat-self'
+          : config.wechatSelfFrom
+            ? `env ${config.wechatSelfFrom}`
+            : 'default',
+    },
+    batchBytes: {
+      value: config.batchBytes,
+      from: from('--batch-mb', flags.batchBytes, 'CHATLAKE_BATCH_BYTES'),
+    },
+    duckdbMemory: {
+      value: config.duckdbMemory,
+      from: env.CHATLAKE_DUCKDB_MEMORY ? 'env CHATLAKE_DUCKDB_MEMORY' : 'default',
+    },
+  };
 }

@@ -79,9 +79,24 @@ export function resolveServiceConfig(
   flags: Partial<Record<Setting, unknown>> & { config?: string } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceConfig {
+  return resolveServiceConfigWithSources(flags, env).config;
+}
+
+/**
+ * resolveServiceConfig, and where each setting came from: "default", "file <path>", "env CHATLAKE_…" or
+ * "flag --…" (for `chatlake config`).
+ */
+export function resolveServiceConfigWithSources(
+  flags: Partial<Record<Setting, unknown>> & { config?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { config: ServiceConfig; sources: Record<Setting, string> } {
   const path = flags.config ?? env.CHATLAKE_CONFIG;
   const file = path ? readConfigFile(path) : {};
   const out: Record<string, unknown> = { ...DEFAULTS };
+  const sources = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default'])) as Record<
+    Setting,
+    string
+  >;
   for (const key of Object.keys(file)) {
     if (!(key in DEFAULTS)) {
       throw new ChatlakeError(
@@ -91,14 +106,21 @@ export function resolveServiceConfig(
       );
     }
     out[key] = check(key as Setting, file[key], `${path}`);
+    sources[key as Setting] = `file ${path}`;
   }
   for (const key of Object.keys(DEFAULTS) as Setting[]) {
     const text = env[ENV[key]];
-    if (text !== undefined && text !== '') out[key] = check(key, fromText(key, text), ENV[key]);
+    if (text !== undefined && text !== '') {
+      out[key] = check(key, fromText(key, text), ENV[key]);
+      sources[key] = `env ${ENV[key]}`;
+    }
     const flag = flags[key];
-    if (flag !== undefined) out[key] = check(key, flag, `--${kebab(key)}`);
+    if (flag !== undefined) {
+      out[key] = check(key, flag, `--${kebab(key)}`);
+      sources[key] = `flag --${kebab(key)}`;
+    }
   }
-  return Object.freeze(out) as unknown as ServiceConfig;
+  return { config: Object.freeze(out) as unknown as ServiceConfig, sources };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -30,6 +30,14 @@ export function timeBound(text: string, zone: LocalDay, side: 'from' | 'to'): nu
   }
   const [, day, hh, mm, ss, ms, offset] = m;
   assertDay(day!, text);
+  const [oh, om] = offset && offset !== 'Z' ? [offset.slice(1, 3), offset.slice(-2)] : ['00', '00'];
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59 || Number(oh) > 18 || Number(om) > 59) {
+    throw new ChatlakeError(
+      'invalid_argument',
+      `"${text}" is not a time of day`,
+      'hours go to 23, minutes and seconds to 59, zone offsets to ±18:00',
+    );
+  }
   const wall = Date.parse(`${day}T${hh}:${mm}:${ss ?? '00'}.${(ms ?? '0').padEnd(3, '0')}Z`);
   if (offset) return Date.parse(`${day}T${hh}:${mm}:${ss ?? '00'}.${(ms ?? '0').padEnd(3, '0')}${offset}`);
   const guess = wall - zone.offsetAt(wall);
@@ -41,6 +49,14 @@ export function timeBound(text: string, zone: LocalDay, side: 'from' | 'to'): nu
 function assertDay(day: string, text: string): void {
   const d = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day) {
-    throw new ChatlakeError('invalid_argument', `"${text}" is not a calendar date`);
+    throw new ChatlakeError(
+      'invalid_argument',
+      `"${text}" is not a calendar date`,
+      'use YYYY-MM-DD, e.g. 2026-01-23',
+    );
+  }
+  // The end of year 9999 is not a YYYY-MM-DD day.
+  if (day < '1000' || day >= '9999') {
+    throw new ChatlakeError('invalid_argument', `"${text}" is out of range`, 'use a year from 1000 to 9998');
   }
 }

@@ -214,6 +214,17 @@ describe('generateWechatLog', () => {
     expect(r.ids.slice(first.messages)).toEqual(second.messageIds);
   });
 
+  it('gives different ids for different seeds, and the same ids for the same seed', async () => {
+    const ids = async (seed: number) =>
+      (await generateWechatLogBuffer({ messages: 2000, seed, listIds: true })).expected.messageIds!;
+    const [one, two, again] = await Promise.all([ids(1), ids(2), ids(1)]);
+    expect(again).toEqual(one);
+    const first = new Set(one);
+    expect(two.filter((id) => first.has(id))).toEqual([]);
+    // Seed 1, the default, keeps the ids it always gave (benchmarks and lakes built before stay comparable).
+    expect(one[0]).toBe('7218503113970652211');
+  });
+
   it('keeps the profiles near their target line sizes', async () => {
     const small = await generateWechatLogBuffer({ messages: 3000, shape: 'raw', listIds: false });
     expect(small.expected.messageIds).toBeUndefined();

@@ -66,6 +66,7 @@ describe('the lake remembers its time zone', () => {
   it('lets an empty lake take the zone it is first given data in', async () => {
     const dataDir = join(dir.path, 'fresh');
     // A first look at an empty lake (default zone, UTC) decides nothing for good.
+    expect((await runCli(['migrate', '--data-dir', dataDir])).code).toBe(0);
     expect((await runCli(['stats', '--data-dir', dataDir])).code).toBe(0);
     const log = join(dir.path, 'b.log');
     writeFileSync(log, `${JSON.stringify(lateUtc)}\n`);
