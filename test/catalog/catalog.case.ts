@@ -376,7 +376,7 @@ export function catalogConformance(
           status: 'open',
         });
         await c.write((tx) => tx.setQuarantineStatus([row!.id], 'resolved'));
-        expect(await c.quarantineCounts()).toEqual({ open: 0, retried: 0, resolved: 1 });
+        expect(await c.quarantineCounts()).toEqual({ open: 0, retried: 0, resolved: 1, dismissed: 0 });
       }),
     );
 
