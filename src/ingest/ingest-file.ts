@@ -106,6 +106,11 @@ async function processChunks(
   let batchEnd = 0;
   let batchBytes = 0;
   let bytesDone = 0;
+  // Lines decoded so far: a batch's lines reach `run.counts` only once its commit is done, after the next
+  // batch started decoding; counting from the commits would drop a batch in flight (the bar went backwards).
+  // The sources before this one are committed in full (each awaits its last commit).
+  const linesBefore = run.counts.linesRead;
+  let linesDecoded = 0;
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batchStart < 0) return;
@@ -141,6 +146,7 @@ async function processChunks(
       const before = decoded.lines;
       decodeLines(chunk, opts, decoded);
       opts.firstLine += decoded.lines - before;
+      linesDecoded += decoded.lines - before;
       batchEnd = chunk.start + chunk.bytes.length;
       batchBytes += chunk.bytes.length;
       bytesDone += chunk.bytes.length;
@@ -148,7 +154,7 @@ async function processChunks(
         source: name,
         bytesDone,
         bytesTotal,
-        lines: run.counts.linesRead + decoded.lines,
+        lines: linesBefore + linesDecoded,
       });
       if (batchBytes >= run.batchBytes) await flush();
     }
