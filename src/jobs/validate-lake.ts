@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
@@ -6,6 +7,7 @@ import { sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
 import { acquireWriter } from '../lake/writer-guard.js';
 import { findOrphans } from './remove-orphans.js';
+import { type MissingFilesRepair, repairMissingFiles } from './repair-missing-files.js';
 
 export interface Problem {
   check: string;
@@ -18,7 +20,11 @@ export interface ValidationReport {
   rows: number;
   duplicates: { dataset: Dataset; platform: string; key: string; copies: number }[];
   orphans: string[];
+  /** Unregistered files removed by `repair` (none on a dry run). */
   repaired: string[];
+  /** Registered files gone from the disk: what `repair` unregisters (or would, on a dry run). */
+  missing: MissingFilesRepair | null;
+  dryRun: boolean;
   problems: Problem[];
   seconds: number;
 }
@@ -49,7 +55,7 @@ const IDENTITY: Record<Dataset, { key: string; time: string; required: string[] 
  */
 export async function validateLake(
   lake: Lake,
-  opts: { repair?: boolean; duplicatesOnly?: boolean } = {},
+  opts: { repair?: boolean; dryRun?: boolean; duplicatesOnly?: boolean } = {},
 ): Promise<ValidationReport> {
   const started = performance.now();
   const duck = await lake.duck();
@@ -60,12 +66,16 @@ export async function validateLake(
     duplicates: [],
     orphans: [],
     repaired: [],
+    missing: null,
+    dryRun: opts.dryRun ?? false,
     problems: [],
     seconds: 0,
   };
   const taskId = await lake.catalog.startTask(opts.duplicatesOnly ? 'duplicates' : 'validate', opts);
   const problem = (check: string, detail: string) => report.problems.push({ check, detail });
   const pathOf = (f: DataFileRow) => join(lake.config.lakeDir, f.path);
+  const missing: DataFileRow[] = [];
+  const unreadable = new Set<number>();
   for (const dataset of ['messages', 'contacts', 'events'] as const) {
     const files = await lake.catalog.dataFiles({ dataset });
     if (files.length === 0) continue;
@@ -76,7 +86,10 @@ export async function validateLake(
         if (!opts.duplicatesOnly) checkSchema(dataset, await describe(duck, pathOf(f)), f.path, problem);
         readable.push(f);
       } catch (error) {
-        problem('file_readable', `${f.path}: ${(error as Error).message.split('\n')[0]}`);
+        unreadable.add(f.id);
+        if (await exists(pathOf(f))) {
+          problem('file_readable', `${f.path}: ${(error as Error).message.split('\n')[0]}`);
+        } else missing.push(f);
       }
     }
     report.files += files.length;
@@ -146,13 +159,27 @@ export async function validateLake(
       : null;
     try {
       report.orphans = await findOrphans(lake.catalog, lake.config.lakeDir, false);
-      if (lock) report.repaired = await findOrphans(lake.catalog, lake.config.lakeDir, true);
+      if (lock && !opts.dryRun) report.repaired = await findOrphans(lake.catalog, lake.config.lakeDir, true);
+      if (missing.length > 0)
+        report.missing = await repairMissingFiles(lake, missing, unreadable, !lock || report.dryRun);
     } finally {
       await lock?.release();
     }
     const left = report.orphans.filter((o) => !report.repaired.includes(o));
     for (const o of left)
       problem('unregistered_file', `${o} is not in the catalog (run with --repair to remove it)`);
+    const fixed = lock && !report.dryRun ? new Set(report.missing?.files.map((f) => f.path)) : new Set();
+    for (const f of report.missing?.files ?? []) {
+      if (fixed.has(f.path)) continue;
+      const again = f.sources.filter((x) => x.kind === 'file').map((x) => x.uri);
+      problem(
+        'file_missing',
+        `${f.path}: the file is gone (${f.rows} rows); fix: chatlake validate --repair unregisters it and ` +
+          `forgets its identities, then ${again.length ? `chatlake ingest ${again.join(' ')}` : 'ingesting its source again'} stores its rows again`,
+      );
+    }
+    for (const x of report.missing?.skipped ?? [])
+      problem('file_missing', `${x.dataset} ${x.partition}: cannot repair: ${x.reason}`);
   }
   report.ok = report.problems.length === 0;
   report.seconds = (performance.now() - started) / 1000;
@@ -200,6 +227,13 @@ async function identityCounts(
     const hotRows = (await catalog.hotSummary({ dataset })).rows;
     if ((await version()) === before || attempt >= 20) return { keys, fileRows, hotRows };
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  );
 }
 
 async function describe(duck: Awaited<ReturnType<Lake['duck']>>, path: string): Promise<Map<string, string>> {

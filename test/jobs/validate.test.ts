@@ -47,7 +47,7 @@ describe('validate and duplicates', () => {
     expect(cli.code).toBe(1);
   });
 
-  it('finds missing files, unregistered files and wrong row counts; --repair removes the unregistered', async () => {
+  it('finds missing files, unregistered files and wrong row counts; --repair removes the unregistered, unregisters the missing', async () => {
     const files = await lake.catalog.dataFiles({ dataset: 'messages' });
     rmSync(join(lake.config.lakeDir, files[0]!.path));
     writeFileSync(join(lake.config.lakeDir, 'messages', 'stray.parquet'), 'x');
@@ -56,10 +56,11 @@ describe('validate and duplicates', () => {
       await tx.addDataFiles([{ ...removed!, rows: removed!.rows + 1 }], null);
     });
     const r = await validateLake(lake);
-    expect(checks(r)).toEqual(['file_readable', 'identities', 'row_count', 'unregistered_file']);
+    expect(checks(r)).toEqual(['file_missing', 'identities', 'row_count', 'unregistered_file']);
     const repaired = await validateLake(lake, { repair: true });
     expect(repaired.repaired).toEqual(['messages/stray.parquet']);
-    expect(checks(repaired)).toEqual(['file_readable', 'identities', 'row_count']);
+    expect(repaired.missing?.files.map((f) => f.path)).toEqual([files[0]!.path]);
+    expect(checks(repaired)).toEqual(['identities', 'row_count']);
     const cli = await runCli(['validate', '--data-dir', lake.config.dataDir, '--json']);
     expect(cli.code).toBe(1);
     expect(JSON.parse(cli.stdout).ok).toBe(false);
