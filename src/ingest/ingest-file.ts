@@ -111,6 +111,8 @@ async function processChunks(
   // The sources before this one are committed in full (each awaits its last commit).
   const linesBefore = run.counts.linesRead;
   let linesDecoded = 0;
+  const quarantinedBefore = run.counts.quarantined;
+  const blankBefore = run.counts.blankLines;
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batchStart < 0) return;
@@ -162,6 +164,9 @@ async function processChunks(
   } finally {
     await inFlight;
   }
+  const lines = run.counts.linesRead - linesBefore - (run.counts.blankLines - blankBefore);
+  if (firstLine === 0 && lines > 0 && run.counts.quarantined - quarantinedBefore === lines)
+    run.counts.allQuarantined.push(name);
 }
 
 async function resumePoint(
