@@ -20,8 +20,10 @@ describe('quarantine: identity, dismiss, paging', () => {
   };
 
   it('keeps one entry for the same bad line read twice from stdin and from a renamed copy', async () => {
-    expect((await runCli(['ingest', '-', '--data-dir', dataDir], bad)).code).toBe(0);
-    expect((await runCli(['ingest', '-', '--data-dir', dataDir], bad)).code).toBe(0);
+    const once = await runCli(['ingest', '-', '--data-dir', dataDir], bad);
+    expect(once.code).toBe(1); // every line quarantined: probably not a log
+    expect(once.stderr).toContain('warning: stdin: every line was quarantined');
+    expect((await runCli(['ingest', '-', '--data-dir', dataDir], bad)).code).toBe(1);
     const copy = join(dir.path, 'copy-of-log.log');
     writeFileSync(copy, `${bad}`);
     await cli('ingest', copy);
@@ -40,7 +42,7 @@ describe('quarantine: identity, dismiss, paging', () => {
     expect(done.stdout).toContain(`dismissed 1 entry: ${entry!.id}`);
     expect(await list()).toEqual([]);
     // The same bytes again: counted on the dismissed entry, not reopened.
-    expect((await runCli(['ingest', '-', '--data-dir', dataDir], bad)).code).toBe(0);
+    expect((await runCli(['ingest', '-', '--data-dir', dataDir], bad)).code).toBe(1);
     expect(await list()).toEqual([]);
     const [closed] = await list('--status', 'dismissed');
     expect(closed).toMatchObject({
@@ -53,7 +55,7 @@ describe('quarantine: identity, dismiss, paging', () => {
 
   it('pages the list and says how many more there are', async () => {
     const lines = Array.from({ length: 60 }, (_, i) => `not json ${i}`).join('\n');
-    expect((await runCli(['ingest', '-', '--data-dir', dataDir], `${lines}\n`)).code).toBe(0);
+    expect((await runCli(['ingest', '-', '--data-dir', dataDir], `${lines}\n`)).code).toBe(1);
     const first = await cli('quarantine', 'list');
     const ids = [...first.stdout.matchAll(/^\s*(\d+)\s+open/gm)].map((m) => Number(m[1]));
     expect(ids).toHaveLength(50);
