@@ -24,8 +24,22 @@ export interface Service {
   readonly compactor: HotCompactor;
   /** The admin token made on the first start (null when tokens existed already): shown once. */
   readonly firstAdminToken: string | null;
-  /** Stops accepting, finishes in-flight requests, moves the hot tier into Parquet, closes. */
+  /**
+   * Binds the configured host and port; with `startOnListen`, the background work (start-up cleanup of
+   * unregistered files, hot-tier compaction) starts only once the port is bound, so a start that fails on
+   * its port (a second `serve` of a data directory already served) touches nothing of the lake.
+   */
+  listen(): Promise<string>;
+  /**
+   * Stops accepting, finishes in-flight requests, moves the hot tier into Parquet, closes. A service whose
+   * background work never started (its listen failed) leaves the hot tier as it is: it belongs to whoever serves.
+   */
   close(): Promise<void>;
+}
+
+export interface OpenServiceOptions {
+  /** Start cleanup and compaction in `listen()`, after the port is bound (`chatlake serve`), not at once. */
+  startOnListen?: boolean;
 }
 
 /** Wires the service: the lake, the hot tier and its compactor, the API services and the HTTP server. */
@@ -33,19 +47,23 @@ export async function openService(
   lakeFlags: ConfigFlags,
   serviceFlags: Parameters<typeof resolveServiceConfig>[0] = {},
   config: ServiceConfig = resolveServiceConfig(serviceFlags),
+  options: OpenServiceOptions = {},
 ): Promise<Service> {
   const lake = await openLake(lakeFlags);
   const { catalog } = lake;
   const writer = await lake.writer();
   const schema = await SchemaTracker.load(catalog);
-  const lock = await tryAcquireWriter(catalog, lake.config.dataDir, 'service start-up cleanup');
-  if (lock) {
-    try {
-      await findOrphans(catalog, lake.config.lakeDir, true);
-    } finally {
-      await lock.release();
+  const cleanUp = async () => {
+    const lock = await tryAcquireWriter(catalog, lake.config.dataDir, 'service start-up cleanup');
+    if (lock) {
+      try {
+        await findOrphans(catalog, lake.config.lakeDir, true);
+      } finally {
+        await lock.release();
+      }
     }
-  }
+  };
+  if (!options.startOnListen) await cleanUp();
   const metrics = new Metrics();
   const hot = new HotTier(catalog, lake.localDay, schema);
   const query = await lake.query();
@@ -111,7 +129,11 @@ export async function openService(
       },
     },
   );
-  compactor.start();
+  let started = false;
+  if (!options.startOnListen) {
+    compactor.start();
+    started = true;
+  }
   const purge = setInterval(() => void context.idempotency.purge().catch(() => {}), 3_600_000);
   purge.unref();
   const firstAdminToken =
@@ -121,11 +143,20 @@ export async function openService(
     context,
     compactor,
     firstAdminToken,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      if (!started) {
+        await cleanUp();
+        compactor.start();
+        started = true;
+      }
+      return address;
+    },
     async close() {
       clearInterval(purge);
       await app.close();
       await hot.settle();
-      await compactor.stop();
+      if (started) await compactor.stop();
       await rowsThread.close();
       await lake.close();
     },

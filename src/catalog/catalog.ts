@@ -59,6 +59,16 @@ export interface Catalog extends ServiceCatalog {
   quarantineCounts(): Promise<Record<QuarantineStatus, number>>;
 
   close(): Promise<void>;
+
+  // Lake integrity and quarantine paging (validate --repair, stats, quarantine list/dismiss).
+  /** Hot rows per dataset and partition (what the hot tier holds that no file does yet). */
+  hotPartitions(): Promise<{ dataset: Dataset; partition: string; rows: number }[]>;
+  /** The identities recorded in one partition of a dataset, every platform (a day's keys: repair only). */
+  partitionKeys(dataset: Dataset, partition: string): Promise<{ platform: string; key: string }[]>;
+  /** How many quarantine entries match (of a status; after an id: what a page leaves). */
+  quarantineCount(filter: { status?: QuarantineStatus; afterId?: number }): Promise<number>;
+  /** Sources by id (the ones a file's lineage names). */
+  sourcesById(ids: readonly number[]): Promise<SourceRow[]>;
 }
 
 /** What one transaction may do. Batch methods take many rows and return per-row outcomes where they matter. */
@@ -81,6 +91,17 @@ export interface CatalogWriter extends ServiceWriter {
   /** The version of this field set, recording a new version if it was never seen. */
   schemaVersion(dataset: Dataset, fieldSet: string, columns: string): Promise<number>;
   addQualityMetrics(rows: readonly NewQualityMetric[]): Promise<void>;
+
+  // Lake integrity and quarantine (validate --repair, quarantine dismiss).
+  /** Forgets identities (their rows are lost): a later ingest stores them again. Returns how many went. */
+  releaseKeys(dataset: Dataset, platform: string, keys: readonly string[]): Promise<number>;
+  removeLineage(dataFileIds: readonly number[]): Promise<void>;
+  /** Drops the checkpoints of these sources: their next ingest reads them from the start. */
+  removeCheckpoints(sourceIds: readonly number[]): Promise<void>;
+  /** Sets conversations' coverage (count, first/last) to these values, where the row exists. */
+  setConversationStats(rows: readonly ConversationRow[]): Promise<void>;
+  /** Closes open entries as dismissed with the reason; returns the ids that were open. */
+  dismissQuarantine(ids: readonly number[] | 'all', reason: string): Promise<number[]>;
 }
 
 export interface MigrationReport {
@@ -99,7 +120,7 @@ export interface DataFileFilter {
 }
 
 export type TaskStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
-export type QuarantineStatus = 'open' | 'retried' | 'resolved';
+export type QuarantineStatus = 'open' | 'retried' | 'resolved' | 'dismissed';
 
 export interface SourceRow {
   id: number;
@@ -174,6 +195,13 @@ export interface QuarantineRow extends NewQuarantine {
   taskId: number | null;
   createdAt: number;
   resolvedAt: number | null;
+  /** sha256 (hex) of the raw bytes: the entry's identity (the same bytes again are the same entry). */
+  contentHash: string;
+  /** How many times these bytes were quarantined; `lastSeenAt` the latest. */
+  seen: number;
+  lastSeenAt: number;
+  /** Why it was dismissed (status `dismissed`). */
+  dismissReason: string | null;
 }
 export interface TaskRow {
   id: number;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dataset } from '../core/lake-record.js';
 import { bulkInsert } from './bulk-insert.js';
@@ -357,13 +358,53 @@ export class KyselyCatalog extends KyselyServiceReader implements Catalog {
       .select(['status', (eb) => eb.fn.countAll().as('n')])
       .groupBy('status')
       .execute();
-    const out: Record<QuarantineStatus, number> = { open: 0, retried: 0, resolved: 0 };
+    const out: Record<QuarantineStatus, number> = { open: 0, retried: 0, resolved: 0, dismissed: 0 };
     for (const r of rows) out[r.status as QuarantineStatus] = num(r.n);
     return out;
   }
 
   close(): Promise<void> {
     return this.db.destroy();
+  }
+
+  // Lake integrity and quarantine paging (validate --repair, stats, quarantine list/dismiss).
+  async hotPartitions(): Promise<{ dataset: Dataset; partition: string; rows: number }[]> {
+    const rows = await this.db
+      .selectFrom('hot_records')
+      .select(['dataset', 'partition', (eb) => eb.fn.countAll().as('n')])
+      .groupBy(['dataset', 'partition'])
+      .orderBy('dataset')
+      .orderBy('partition')
+      .execute();
+    return rows.map((r) => ({ dataset: r.dataset as Dataset, partition: r.partition, rows: num(r.n) }));
+  }
+
+  async partitionKeys(dataset: Dataset, partition: string): Promise<{ platform: string; key: string }[]> {
+    const rows = await this.db
+      .selectFrom('record_keys')
+      .select(['platform', 'record_key'])
+      .where('dataset', '=', dataset)
+      .where('partition', '=', partition)
+      .execute();
+    return rows.map((r) => ({ platform: r.platform, key: r.record_key }));
+  }
+
+  async quarantineCount(filter: { status?: QuarantineStatus; afterId?: number }): Promise<number> {
+    let q = this.db.selectFrom('quarantine').select((eb) => eb.fn.countAll().as('n'));
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.afterId !== undefined) q = q.where('id', '>', filter.afterId);
+    return num((await q.executeTakeFirst())?.n ?? 0);
+  }
+
+  async sourcesById(ids: readonly number[]): Promise<SourceRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('sources')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: num(r.id), uri: r.uri, kind: r.kind, platform: r.platform }));
   }
 }
 
@@ -565,6 +606,16 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
 
   async addQuarantine(rows: readonly NewQuarantine[], taskId: number | null): Promise<void> {
     const createdAt = now();
+    // An entry is its bytes: the same payload again bumps `seen` (migration 005). Copies within the batch
+    // fold first (an upsert may not touch a row twice); hash order, so concurrent writers never deadlock.
+    const byHash = new Map<string, { r: NewQuarantine; seen: number }>();
+    for (const r of rows) {
+      const hash = createHash('sha256').update(r.raw).digest('hex');
+      const found = byHash.get(hash);
+      if (found) found.seen++;
+      else byHash.set(hash, { r, seen: 1 });
+    }
+    const ordered = [...byHash.entries()].sort((a, b) => compareKeys(a[0], b[0]));
     await bulkInsert(
       this.db,
       this.traits,
@@ -578,8 +629,24 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
         ['status', 'text'],
         ['task_id', 'integer'],
         ['created_at', 'bigint'],
+        ['content_hash', 'text'],
+        ['seen', 'bigint'],
+        ['last_seen_at', 'bigint'],
       ],
-      rows.map((r) => [r.source, r.line, r.byteOffset, r.reason, r.raw, 'open', taskId, createdAt]),
+      ordered.map(([hash, { r, seen }]) => [
+        r.source,
+        r.line,
+        r.byteOffset,
+        r.reason,
+        r.raw,
+        'open',
+        taskId,
+        createdAt,
+        hash,
+        seen,
+        createdAt,
+      ]),
+      'on conflict (content_hash) do update set seen = quarantine.seen + excluded.seen, last_seen_at = excluded.last_seen_at',
     );
   }
 
@@ -650,6 +717,73 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
         createdAt,
       ]),
     );
+  }
+
+  // Lake integrity and quarantine (validate --repair, quarantine dismiss).
+  async releaseKeys(dataset: Dataset, platform: string, keys: readonly string[]): Promise<number> {
+    let n = 0;
+    const chunk = this.traits.maxParams - 2;
+    const ordered = [...keys].sort(compareKeys);
+    for (let i = 0; i < ordered.length; i += chunk) {
+      const r = await this.db
+        .deleteFrom('record_keys')
+        .where('dataset', '=', dataset)
+        .where('platform', '=', platform)
+        .where('record_key', 'in', ordered.slice(i, i + chunk))
+        .executeTakeFirst();
+      n += num(r.numDeletedRows);
+    }
+    return n;
+  }
+
+  async removeLineage(dataFileIds: readonly number[]): Promise<void> {
+    if (dataFileIds.length === 0) return;
+    await this.db
+      .deleteFrom('lineage')
+      .where('data_file_id', 'in', [...dataFileIds])
+      .execute();
+  }
+
+  async removeCheckpoints(sourceIds: readonly number[]): Promise<void> {
+    if (sourceIds.length === 0) return;
+    await this.db
+      .deleteFrom('checkpoints')
+      .where('source_id', 'in', [...sourceIds])
+      .execute();
+  }
+
+  async setConversationStats(rows: readonly ConversationRow[]): Promise<void> {
+    const ordered = [...rows].sort((a, b) =>
+      compareKeys(`${a.platform}\u0000${a.conversationId}`, `${b.platform}\u0000${b.conversationId}`),
+    );
+    for (const r of ordered) {
+      await this.db
+        .updateTable('conversations')
+        .set({ message_count: r.messageCount, first_at: r.firstAt, last_at: r.lastAt })
+        .where('platform', '=', r.platform)
+        .where('conversation_id', '=', r.conversationId)
+        .execute();
+    }
+  }
+
+  async dismissQuarantine(ids: readonly number[] | 'all', reason: string): Promise<number[]> {
+    const at = now();
+    const update = () =>
+      this.db
+        .updateTable('quarantine')
+        .set({ status: 'dismissed', resolved_at: at, dismiss_reason: reason })
+        .where('status', '=', 'open');
+    if (ids === 'all') return (await update().returning('id').execute()).map((r) => num(r.id));
+    const out: number[] = [];
+    const chunk = this.traits.maxParams - 8;
+    for (let i = 0; i < ids.length; i += chunk) {
+      const rows = await update()
+        .where('id', 'in', ids.slice(i, i + chunk))
+        .returning('id')
+        .execute();
+      for (const r of rows) out.push(num(r.id));
+    }
+    return out.sort((a, b) => a - b);
   }
 
   /**
@@ -764,5 +898,9 @@ function toQuarantine(r: Selectable<CatalogSchema['quarantine']>): QuarantineRow
     taskId: numOrNull(r.task_id),
     createdAt: num(r.created_at),
     resolvedAt: numOrNull(r.resolved_at),
+    contentHash: r.content_hash,
+    seen: num(r.seen),
+    lastSeenAt: num(r.last_seen_at ?? r.created_at),
+    dismissReason: r.dismiss_reason,
   };
 }

@@ -105,6 +105,10 @@ export interface CatalogSchema {
     task_id: number | null;
     created_at: number;
     resolved_at: number | null;
+    content_hash: string;
+    seen: number;
+    last_seen_at: number;
+    dismiss_reason: string | null;
   };
   hot_records: {
     id: Generated<number>;

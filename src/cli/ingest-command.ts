@@ -28,6 +28,8 @@ Each input is read from where the last run stopped (a checkpoint per file); file
 or rotated are read again from the start, and records already stored are skipped, so re-running is
 always safe. Lines that cannot be decoded go to quarantine (see: chatlake quarantine list).
 Ctrl-C stops after storing what was read so far (exit code 130); the next run goes on from there.
+An input whose every line was quarantined (read from its start) is probably not a log: a warning names it
+and the exit code is 1 (what else was read is stored).
 
 Examples:
   chatlake ingest ~/wechat_webhook.log
@@ -65,6 +67,12 @@ Examples:
             // Reading stdin may still be pending: let the process end.
             process.stdin.destroy();
           }
+          for (const source of summary.allQuarantined)
+            process.stderr.write(
+              `warning: ${source}: every line was quarantined: is it a ${opts.platform} webhook log? ` +
+                `(see: chatlake quarantine list; dismiss them with: chatlake quarantine dismiss --all)\n`,
+            );
+          if (summary.allQuarantined.length > 0 && !summary.interrupted) process.exitCode = 1;
           if (opts.json) printJson(summary);
           else {
             process.stdout.write(

@@ -41,11 +41,11 @@ Examples:
         cmd: Command,
       ) => {
         const { openService } = await import('../app/open-service.js');
-        const service = await openService(globalFlags(cmd), opts);
+        const service = await openService(globalFlags(cmd), opts, undefined, { startOnListen: true });
         const { config } = service.context;
         let address: string;
         try {
-          address = await service.app.listen({ host: config.host, port: config.port });
+          address = await service.listen();
         } catch (error) {
           await service.close();
           throw listenError(error, config.host, config.port);

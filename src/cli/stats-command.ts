@@ -25,23 +25,27 @@ export function statsCommand(program: Command): void {
           Object.entries(s.datasets).map(([name, d]) => [
             name,
             d.rows,
+            d.hotRows,
             d.files,
             formatBytes(d.bytes),
             d.partitions,
           ]),
-          ['dataset', 'rows', 'files', 'bytes', 'partitions'],
+          ['dataset', 'rows', 'of them hot', 'files', 'bytes', 'partitions'],
         );
         const ratio = s.compressionRatio === null ? 'n/a' : `${(s.compressionRatio * 100).toFixed(1)}%`;
         process.stdout.write(
           `\nParquet ${formatBytes(s.parquetBytes)} for ${formatBytes(s.rawBytesIngested)} of raw input read (${ratio})\n` +
             `${s.conversations} conversations, ${s.contacts} contacts, quarantine: ${s.quarantine.open} open, ` +
-            `${s.quarantine.resolved} resolved\n` +
+            `${s.quarantine.resolved} resolved, ${s.quarantine.dismissed} dismissed\n` +
+            (s.datasets.messages.hotRows + s.datasets.contacts.hotRows + s.datasets.events.hotRows > 0
+              ? 'rows counts include the hot tier (accepted by serve, moved into Parquet at its next compaction)\n'
+              : '') +
             `days are ${timeZone} days; WeChat account ids: ${wechatSelf.length ? wechatSelf.join(', ') : 'none given'}\n` +
             '\nmessages per day\n',
         );
         printTable(
-          s.days.map((d) => [d.day, d.messages, d.files]),
-          ['day', 'messages', 'files'],
+          s.days.map((d) => [d.day, d.messages, d.hot, d.files]),
+          ['day', 'messages', 'of them hot', 'files'],
         );
         process.stdout.write('\ningest history\n');
         printTable(

@@ -16,6 +16,8 @@ export interface IngestCounts {
   /** Records decoded (stored + duplicates), the denominator of the duplicate rate. */
   records: number;
   nulls: Record<string, number>;
+  /** Sources read from their start whose every line (blank lines aside) was quarantined: probably not logs. */
+  allQuarantined: string[];
 }
 
 export function zeroCounts(): IngestCounts {
@@ -32,6 +34,7 @@ export function zeroCounts(): IngestCounts {
     files: 0,
     records: 0,
     nulls: {},
+    allQuarantined: [],
   };
 }
 

@@ -106,6 +106,13 @@ async function processChunks(
   let batchEnd = 0;
   let batchBytes = 0;
   let bytesDone = 0;
+  // Lines decoded so far: a batch's lines reach `run.counts` only once its commit is done, after the next
+  // batch started decoding; counting from the commits would drop a batch in flight (the bar went backwards).
+  // The sources before this one are committed in full (each awaits its last commit).
+  const linesBefore = run.counts.linesRead;
+  let linesDecoded = 0;
+  const quarantinedBefore = run.counts.quarantined;
+  const blankBefore = run.counts.blankLines;
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batchStart < 0) return;
@@ -141,6 +148,7 @@ async function processChunks(
       const before = decoded.lines;
       decodeLines(chunk, opts, decoded);
       opts.firstLine += decoded.lines - before;
+      linesDecoded += decoded.lines - before;
       batchEnd = chunk.start + chunk.bytes.length;
       batchBytes += chunk.bytes.length;
       bytesDone += chunk.bytes.length;
@@ -148,7 +156,7 @@ async function processChunks(
         source: name,
         bytesDone,
         bytesTotal,
-        lines: run.counts.linesRead + decoded.lines,
+        lines: linesBefore + linesDecoded,
       });
       if (batchBytes >= run.batchBytes) await flush();
     }
@@ -156,6 +164,9 @@ async function processChunks(
   } finally {
     await inFlight;
   }
+  const lines = run.counts.linesRead - linesBefore - (run.counts.blankLines - blankBefore);
+  if (firstLine === 0 && lines > 0 && run.counts.quarantined - quarantinedBefore === lines)
+    run.counts.allQuarantined.push(name);
 }
 
 async function resumePoint(

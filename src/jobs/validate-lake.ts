@@ -1,11 +1,13 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
-import type { DataFileRow } from '../catalog/catalog.js';
+import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
 import { acquireWriter } from '../lake/writer-guard.js';
 import { findOrphans } from './remove-orphans.js';
+import { type MissingFilesRepair, repairMissingFiles } from './repair-missing-files.js';
 
 export interface Problem {
   check: string;
@@ -18,7 +20,11 @@ export interface ValidationReport {
   rows: number;
   duplicates: { dataset: Dataset; platform: string; key: string; copies: number }[];
   orphans: string[];
+  /** Unregistered files removed by `repair` (none on a dry run). */
   repaired: string[];
+  /** Registered files gone from the disk: what `repair` unregisters (or would, on a dry run). */
+  missing: MissingFilesRepair | null;
+  dryRun: boolean;
   problems: Problem[];
   seconds: number;
 }
@@ -49,7 +55,7 @@ const IDENTITY: Record<Dataset, { key: string; time: string; required: string[] 
  */
 export async function validateLake(
   lake: Lake,
-  opts: { repair?: boolean; duplicatesOnly?: boolean } = {},
+  opts: { repair?: boolean; dryRun?: boolean; duplicatesOnly?: boolean } = {},
 ): Promise<ValidationReport> {
   const started = performance.now();
   const duck = await lake.duck();
@@ -60,12 +66,16 @@ export async function validateLake(
     duplicates: [],
     orphans: [],
     repaired: [],
+    missing: null,
+    dryRun: opts.dryRun ?? false,
     problems: [],
     seconds: 0,
   };
   const taskId = await lake.catalog.startTask(opts.duplicatesOnly ? 'duplicates' : 'validate', opts);
   const problem = (check: string, detail: string) => report.problems.push({ check, detail });
   const pathOf = (f: DataFileRow) => join(lake.config.lakeDir, f.path);
+  const missing: DataFileRow[] = [];
+  const unreadable = new Set<number>();
   for (const dataset of ['messages', 'contacts', 'events'] as const) {
     const files = await lake.catalog.dataFiles({ dataset });
     if (files.length === 0) continue;
@@ -76,7 +86,10 @@ export async function validateLake(
         if (!opts.duplicatesOnly) checkSchema(dataset, await describe(duck, pathOf(f)), f.path, problem);
         readable.push(f);
       } catch (error) {
-        problem('file_readable', `${f.path}: ${(error as Error).message.split('\n')[0]}`);
+        unreadable.add(f.id);
+        if (await exists(pathOf(f))) {
+          problem('file_readable', `${f.path}: ${(error as Error).message.split('\n')[0]}`);
+        } else missing.push(f);
       }
     }
     report.files += files.length;
@@ -126,9 +139,17 @@ export async function validateLake(
     const fileRows = files.reduce((sum, f) => sum + f.rows, 0);
     if (partitionRows !== fileRows)
       problem('partition_totals', `${dataset}: partitions count ${partitionRows} rows, files ${fileRows}`);
-    const keys = await lake.catalog.keyCount(dataset);
-    if (keys !== fileRows)
-      problem('identities', `${dataset}: ${keys} identities recorded, ${fileRows} rows stored`);
+  }
+  if (!opts.duplicatesOnly) {
+    for (const dataset of ['messages', 'contacts', 'events'] as const) {
+      const c = await identityCounts(lake.catalog, dataset);
+      if (c.keys !== c.fileRows + c.hotRows)
+        problem(
+          'identities',
+          `${dataset}: ${c.keys} identities recorded, ${c.fileRows + c.hotRows} rows stored ` +
+            `(${c.fileRows} in files, ${c.hotRows} in the hot tier)`,
+        );
+    }
   }
   for (const d of report.duplicates)
     problem('duplicate', `${d.dataset} ${d.platform}:${d.key} stored ${d.copies} times`);
@@ -138,13 +159,27 @@ export async function validateLake(
       : null;
     try {
       report.orphans = await findOrphans(lake.catalog, lake.config.lakeDir, false);
-      if (lock) report.repaired = await findOrphans(lake.catalog, lake.config.lakeDir, true);
+      if (lock && !opts.dryRun) report.repaired = await findOrphans(lake.catalog, lake.config.lakeDir, true);
+      if (missing.length > 0)
+        report.missing = await repairMissingFiles(lake, missing, unreadable, !lock || report.dryRun);
     } finally {
       await lock?.release();
     }
     const left = report.orphans.filter((o) => !report.repaired.includes(o));
     for (const o of left)
       problem('unregistered_file', `${o} is not in the catalog (run with --repair to remove it)`);
+    const fixed = lock && !report.dryRun ? new Set(report.missing?.files.map((f) => f.path)) : new Set();
+    for (const f of report.missing?.files ?? []) {
+      if (fixed.has(f.path)) continue;
+      const again = f.sources.filter((x) => x.kind === 'file').map((x) => x.uri);
+      problem(
+        'file_missing',
+        `${f.path}: the file is gone (${f.rows} rows); fix: chatlake validate --repair unregisters it and ` +
+          `forgets its identities, then ${again.length ? `chatlake ingest ${again.join(' ')}` : 'ingesting its source again'} stores its rows again`,
+      );
+    }
+    for (const x of report.missing?.skipped ?? [])
+      problem('file_missing', `${x.dataset} ${x.partition}: cannot repair: ${x.reason}`);
   }
   report.ok = report.problems.length === 0;
   report.seconds = (performance.now() - started) / 1000;
@@ -172,6 +207,33 @@ export async function validateLake(
     problems: report.problems.length,
   });
   return report;
+}
+
+/**
+ * Identities recorded, rows in registered files and rows in the hot tier, as of one moment: a running service
+ * claims keys with their hot rows, and its compactions move hot rows into files, each in one transaction;
+ * the three are read again until the files and the hot tier did not change in between.
+ */
+async function identityCounts(
+  catalog: Catalog,
+  dataset: Dataset,
+): Promise<{ keys: number; fileRows: number; hotRows: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const version = async () =>
+      `${await catalog.dataFilesVersion(dataset)}/${JSON.stringify(await catalog.hotSummary({ dataset }))}`;
+    const before = await version();
+    const keys = await catalog.keyCount(dataset);
+    const fileRows = (await catalog.dataFiles({ dataset })).reduce((sum, f) => sum + f.rows, 0);
+    const hotRows = (await catalog.hotSummary({ dataset })).rows;
+    if ((await version()) === before || attempt >= 20) return { keys, fileRows, hotRows };
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  );
 }
 
 async function describe(duck: Awaited<ReturnType<Lake['duck']>>, path: string): Promise<Map<string, string>> {

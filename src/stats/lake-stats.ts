@@ -2,8 +2,13 @@ import type { Catalog, TaskRow } from '../catalog/catalog.js';
 import type { Dataset } from '../core/lake-record.js';
 
 export interface LakeStats {
-  datasets: Record<Dataset, { rows: number; files: number; bytes: number; partitions: number }>;
-  days: { day: string; messages: number; files: number; bytes: number }[];
+  /** `rows` counts every stored row, the hot tier's (`hotRows`: accepted by the service, not yet in Parquet) too. */
+  datasets: Record<
+    Dataset,
+    { rows: number; hotRows: number; files: number; bytes: number; partitions: number }
+  >;
+  /** Messages per local day, hot ones included (`hot` of them); files and bytes are the day's Parquet. */
+  days: { day: string; messages: number; hot: number; files: number; bytes: number }[];
   rawBytesIngested: number;
   parquetBytes: number;
   /** Parquet bytes as a fraction of the raw bytes ingested (lower is better). */
@@ -17,19 +22,33 @@ export interface LakeStats {
 /** What the lake holds, from the catalog alone (no file is opened). */
 export async function lakeStats(catalog: Catalog, historyLimit = 20): Promise<LakeStats> {
   const datasets: LakeStats['datasets'] = {
-    messages: { rows: 0, files: 0, bytes: 0, partitions: 0 },
-    contacts: { rows: 0, files: 0, bytes: 0, partitions: 0 },
-    events: { rows: 0, files: 0, bytes: 0, partitions: 0 },
+    messages: { rows: 0, hotRows: 0, files: 0, bytes: 0, partitions: 0 },
+    contacts: { rows: 0, hotRows: 0, files: 0, bytes: 0, partitions: 0 },
+    events: { rows: 0, hotRows: 0, files: 0, bytes: 0, partitions: 0 },
   };
-  const days: LakeStats['days'] = [];
+  const days = new Map<string, LakeStats['days'][number]>();
+  const filePartitions = new Set<string>();
   for (const p of await catalog.partitions()) {
     const d = datasets[p.dataset];
     d.rows += p.rows;
     d.files += p.files;
     d.bytes += p.bytes;
     d.partitions++;
+    filePartitions.add(`${p.dataset}/${p.partition}`);
     if (p.dataset === 'messages')
-      days.push({ day: p.partition, messages: p.rows, files: p.files, bytes: p.bytes });
+      days.set(p.partition, { day: p.partition, messages: p.rows, hot: 0, files: p.files, bytes: p.bytes });
+  }
+  for (const h of await catalog.hotPartitions()) {
+    const d = datasets[h.dataset];
+    d.rows += h.rows;
+    d.hotRows += h.rows;
+    if (!filePartitions.has(`${h.dataset}/${h.partition}`)) d.partitions++;
+    if (h.dataset !== 'messages') continue;
+    const day = days.get(h.partition);
+    if (day) {
+      day.messages += h.rows;
+      day.hot += h.rows;
+    } else days.set(h.partition, { day: h.partition, messages: h.rows, hot: h.rows, files: 0, bytes: 0 });
   }
   const all = await catalog.tasks(1_000_000, 'ingest');
   const rawBytesIngested = all.reduce(
@@ -39,7 +58,7 @@ export async function lakeStats(catalog: Catalog, historyLimit = 20): Promise<La
   const parquetBytes = datasets.messages.bytes + datasets.contacts.bytes + datasets.events.bytes;
   return {
     datasets,
-    days,
+    days: [...days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)),
     rawBytesIngested,
     parquetBytes,
     compressionRatio: rawBytesIngested > 0 ? parquetBytes / rawBytesIngested : null,

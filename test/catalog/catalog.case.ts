@@ -376,7 +376,7 @@ export function catalogConformance(
           status: 'open',
         });
         await c.write((tx) => tx.setQuarantineStatus([row!.id], 'resolved'));
-        expect(await c.quarantineCounts()).toEqual({ open: 0, retried: 0, resolved: 1 });
+        expect(await c.quarantineCounts()).toEqual({ open: 0, retried: 0, resolved: 1, dismissed: 0 });
       }),
     );
 
@@ -449,6 +449,50 @@ export function catalogConformance(
           ['malformed_rate', 0.005],
           ['duplicate_rate', 0],
         ]);
+      }),
+    );
+
+    // Quarantine identity (migration 005): an entry is its bytes.
+    it(
+      'keeps one quarantine entry per payload: a repeat bumps seen, dismissed entries stay closed',
+      withCatalog(async (c) => {
+        const bad = Buffer.from('<html>502 Bad Gateway</html>');
+        const other = Buffer.from('{"half":');
+        await c.write((tx) =>
+          tx.addQuarantine(
+            [
+              { source: 'a.log', line: 1, byteOffset: 0, reason: 'not_json', raw: bad },
+              { source: 'a.log', line: 2, byteOffset: 30, reason: 'not_json', raw: bad },
+              { source: 'a.log', line: 3, byteOffset: 60, reason: 'not_json', raw: other },
+            ],
+            null,
+          ),
+        );
+        await c.write((tx) =>
+          tx.addQuarantine(
+            [{ source: 'copy.log', line: 9, byteOffset: 0, reason: 'not_json', raw: bad }],
+            null,
+          ),
+        );
+        // A batch's entries go in content-hash order (concurrent writers lock them alike): sorted by line here.
+        const rows = (await c.quarantine({ status: 'open' })).sort((a, b) => a.line! - b.line!);
+        expect(rows.map((r) => [r.source, r.line, r.seen])).toEqual([
+          ['a.log', 1, 3],
+          ['a.log', 3, 1],
+        ]);
+        const lowest = Math.min(rows[0]!.id, rows[1]!.id);
+        expect(await c.quarantineCount({ status: 'open', afterId: lowest })).toBe(1);
+        expect(
+          await c.write((tx) => tx.dismissQuarantine([rows[0]!.id, 999_999], 'upstream error page')),
+        ).toEqual([rows[0]!.id]);
+        await c.write((tx) =>
+          tx.addQuarantine([{ source: 'b.log', line: 1, byteOffset: 0, reason: 'not_json', raw: bad }], null),
+        );
+        const entry = await c.quarantineEntry(rows[0]!.id);
+        expect(entry).toMatchObject({ status: 'dismissed', seen: 4, dismissReason: 'upstream error page' });
+        expect(await c.quarantineCounts()).toEqual({ open: 1, retried: 0, resolved: 0, dismissed: 1 });
+        expect(await c.write((tx) => tx.dismissQuarantine('all', 'bulk'))).toEqual([rows[1]!.id]);
+        expect(await c.quarantineCount({ status: 'open' })).toBe(0);
       }),
     );
   });

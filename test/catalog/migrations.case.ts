@@ -52,6 +52,41 @@ export function migrationConformance(name: string, openFresh: OpenFresh) {
         await newest.dispose();
       }
     });
+
+    // Migration 005 hashes existing quarantine entries and folds copies of the same bytes into the oldest.
+    it('folds quarantine entries of the same bytes into one (migration 005)', async () => {
+      const { catalog, dispose } = await openFresh({ migrate: false });
+      try {
+        const names = Object.keys(migrations(catalog.traits));
+        await migrateFirst(catalog, names.indexOf('005-quarantine-identity'));
+        const entry = (line: number, raw: string, status: string, at: number) => ({
+          source: 'old.log',
+          line,
+          byte_offset: null,
+          reason: 'not_json',
+          raw: Buffer.from(raw),
+          status,
+          task_id: null,
+          created_at: at,
+        });
+        await catalog.db
+          .insertInto('quarantine')
+          .values([
+            entry(1, 'bad', 'resolved', 10),
+            entry(2, 'other', 'open', 20),
+            entry(3, 'bad', 'open', 30),
+          ] as never)
+          .execute();
+        await catalog.migrate();
+        const rows = await catalog.quarantine({ status: undefined });
+        expect(rows.map((r) => [r.line, r.status, r.seen, r.lastSeenAt])).toEqual([
+          [1, 'open', 2, 30],
+          [2, 'open', 1, 20],
+        ]);
+      } finally {
+        await dispose();
+      }
+    });
   });
 }
 

@@ -138,7 +138,8 @@ describe('ingest sources and checkpoints', () => {
     await ingest(lake, [log]);
     expect((await lake.catalog.quarantineCounts()).open).toBe(2);
     // A stand-in for "the adapter was fixed": the stored bytes are replaced by a decodable payload.
-    const [first] = await lake.catalog.quarantine({ status: 'open' });
+    // (A batch's entries are numbered in content-hash order, not line order: find line 2's by its line.)
+    const first = (await lake.catalog.quarantine({ status: 'open' })).find((e) => e.line === 2);
     await lake.catalog.write(async (tx) => {
       await tx.setQuarantineStatus([first!.id], 'resolved');
       await tx.addQuarantine(
@@ -158,7 +159,19 @@ describe('ingest sources and checkpoints', () => {
     expect(r).toMatchObject({ retried: 2, resolved: 1, messages: 1 });
     expect(r.stillFailing.map((f) => f.reason.split(':')[0])).toEqual(['invalid_json']);
     expect(await ids()).toEqual(['1000000000000000001', '1000000000000000002']);
-    expect(await lake.catalog.quarantineCounts()).toEqual({ open: 1, retried: 0, resolved: 2 });
+    expect(await lake.catalog.quarantineCounts()).toEqual({ open: 1, retried: 0, resolved: 2, dismissed: 0 });
     expect((await retryQuarantine(lake, 'all')).resolved).toBe(0);
+  });
+
+  it('names a file whose every line was quarantined (probably not a log), not one with a bad line appended', async () => {
+    const junk = join(dir.path, 'access.log');
+    writeFileSync(junk, 'GET / HTTP/1.1 200\n\n<html>502 Bad Gateway</html>\n');
+    const good = join(dir.path, 'good.log');
+    writeFileSync(good, `${line('8100')}not json\n`);
+    const s = await ingest(lake, [junk, good]);
+    expect(s).toMatchObject({ messages: 1, quarantined: 3, allQuarantined: [junk] });
+    writeFileSync(good, `${line('8100')}not json\nstill not json\n`);
+    const again = await ingest(lake, [good]);
+    expect(again).toMatchObject({ quarantined: 1, allQuarantined: [] });
   });
 });

@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateWechatLog } from '../../bench/data/wechat-log.js';
 import { type Lake, openLake } from '../../src/app/open-lake.js';
+import { HotTier } from '../../src/ingest/hot-tier.js';
 import { ingest } from '../../src/ingest/ingest-run.js';
+import { SchemaTracker } from '../../src/ingest/schema-tracker.js';
 import { validateLake } from '../../src/jobs/validate-lake.js';
+import { lakeStats } from '../../src/stats/lake-stats.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 describe('validate and duplicates', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -43,7 +47,7 @@ describe('validate and duplicates', () => {
     expect(cli.code).toBe(1);
   });
 
-  it('finds missing files, unregistered files and wrong row counts; --repair removes the unregistered', async () => {
+  it('finds missing files, unregistered files and wrong row counts; --repair removes the unregistered, unregisters the missing', async () => {
     const files = await lake.catalog.dataFiles({ dataset: 'messages' });
     rmSync(join(lake.config.lakeDir, files[0]!.path));
     writeFileSync(join(lake.config.lakeDir, 'messages', 'stray.parquet'), 'x');
@@ -52,10 +56,11 @@ describe('validate and duplicates', () => {
       await tx.addDataFiles([{ ...removed!, rows: removed!.rows + 1 }], null);
     });
     const r = await validateLake(lake);
-    expect(checks(r)).toEqual(['file_readable', 'identities', 'row_count', 'unregistered_file']);
+    expect(checks(r)).toEqual(['file_missing', 'identities', 'row_count', 'unregistered_file']);
     const repaired = await validateLake(lake, { repair: true });
     expect(repaired.repaired).toEqual(['messages/stray.parquet']);
-    expect(checks(repaired)).toEqual(['file_readable', 'identities', 'row_count']);
+    expect(repaired.missing?.files.map((f) => f.path)).toEqual([files[0]!.path]);
+    expect(checks(repaired)).toEqual(['identities', 'row_count']);
     const cli = await runCli(['validate', '--data-dir', lake.config.dataDir, '--json']);
     expect(cli.code).toBe(1);
     expect(JSON.parse(cli.stdout).ok).toBe(false);
@@ -68,5 +73,41 @@ describe('validate and duplicates', () => {
     lake = await openLake({ dataDir: lake.config.dataDir });
     const r = await validateLake(lake);
     expect(checks(r)).toContain('partition_day');
+  });
+
+  it('counts the hot tier: a lake a service holds hot rows of validates clean, stats counts them', async () => {
+    const hot = new HotTier(lake.catalog, lake.localDay, await SchemaTracker.load(lake.catalog));
+    const adapter = lake.adapter('wechat');
+    const before = await lakeStats(lake.catalog);
+    const day = 1769126400; // 2026-01-23 in UTC; a day the generated log has no message on is fine too
+    for (let i = 0; i < 3; i++) {
+      const payload = wechatEnvelope({
+        msgId: String(9_900_000_000 + i),
+        time: day + i,
+        content: `hot ${i}`,
+      });
+      const decoded = adapter.decode(payload, {
+        rawText: JSON.stringify(payload),
+        receivedAt: 0,
+        fallbackTime: 0,
+      });
+      if (!decoded.ok) throw new Error(decoded.reason);
+      await hot.accept({ records: decoded.records, fields: new Set(['data']) });
+    }
+    await hot.settle();
+    const r = await validateLake(lake);
+    expect(r.problems).toEqual([]);
+    const cli = await runCli(['validate', '--data-dir', lake.config.dataDir]);
+    expect(cli.code).toBe(0);
+    const s = await lakeStats(lake.catalog);
+    expect(s.datasets.messages.hotRows).toBe(3);
+    expect(s.datasets.messages.rows).toBe(before.datasets.messages.rows + 3);
+    const dayRow = s.days.find((d) => d.day === lake.localDay.dayOf(day * 1000))!;
+    expect(dayRow.hot).toBe(3);
+    let queried = 0;
+    for await (const batch of (await lake.query()).rows({})) queried += batch.length;
+    expect(s.datasets.messages.rows).toBe(queried);
+    const json = await runCli(['stats', '--json', '--data-dir', lake.config.dataDir]);
+    expect(JSON.parse(json.stdout).datasets.messages.rows).toBe(queried);
   });
 });
