@@ -29,8 +29,7 @@ export class Attachments {
     if (!this.allowed(mime)) {
       throw new ChatlakeError(
         'unsupported_media_type',
-        `attachments of type ${mime || '(none)'} are not accepted`,
-        `accepted: ${this.types.join(', ')}`,
+        `attachments of type ${mime || '(none)'} are not accepted; accepted: ${this.types.join(', ')}`,
       );
     }
     if (bytes.length > this.maxBytes) {

@@ -116,8 +116,7 @@ export class MessageService {
     if (!same) {
       throw new ChatlakeError(
         'conflict',
-        `message id ${a.id} is taken by another message`,
-        'post without an id (or with a new one), or repeat the same message',
+        `message id ${a.id} is taken by another message: post without an id (or with a new one), or repeat the same message`,
       );
     }
     return a;

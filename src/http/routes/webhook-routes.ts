@@ -49,8 +49,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServiceContext): 
       if (buf.length !== expected.length || !timingSafeEqual(buf, expected)) {
         throw new ChatlakeError(
           'unauthorized',
-          'wrong or missing webhook secret',
-          'put it in the path (/webhook/wechat/<secret>) or the x-webhook-secret header',
+          'wrong or missing webhook secret: put it in the path (/webhook/wechat/<secret>) or the x-webhook-secret header',
         );
       }
     }

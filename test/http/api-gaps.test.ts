@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openService, type Service } from '../../src/app/open-service.js';
+import { resolveServiceConfig } from '../../src/config/service-config.js';
+import { tempDir } from '../support/temp-dir.js';
+
+describe('service API: error wording, conversation times, audit list, attachments, OpenAPI schemas', () => {
+  const dir = tempDir();
+  let service: Service;
+  let admin: string;
+  let writer: string;
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const res = await service.app.inject({
+      method,
+      url,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      payload: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    return { status: res.statusCode, body: res.body ? safeJson(res.body) : null };
+  };
+
+  beforeAll(async () => {
+    service = await openService(
+      { dataDir: dir.path },
+      {},
+      resolveServiceConfig({ logLevel: 'silent', hotMaxAgeSeconds: 3600 }, {}),
+    );
+    admin = service.firstAdminToken!;
+    writer = (await service.context.tokens.create('w', 'write', 'test')).token;
+    const team = await call('POST', '/api/v1/conversations', {
+      token: writer,
+      body: { id: 'team', type: 'group', participants: [{ id: 'alice' }, { id: 'bob' }] },
+    });
+    expect(team.status).toBe(201);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('validation errors name the field once and list the allowed values of an enum', async () => {
+    const url = '/api/v1/conversations/chatlake:team/messages';
+    const wrongType = await call('POST', url, { token: writer, body: { senderId: 42 } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error).toEqual({
+      code: 'invalid_argument',
+      message: 'body field senderId must be string',
+    });
+    const kind = await call('POST', url, { token: writer, body: { senderId: 'alice', kind: 'nope' } });
+    expect(kind.status).toBe(400);
+    expect(kind.body.error.message).toMatch(/^body field kind must be one of text, image, /);
+    expect(kind.body.error.message).not.toMatch(/anyOf|constant/);
+    const type = await call('GET', '/api/v1/conversations?type=channel', { token: writer });
+    expect(type.body.error.message).toBe('query parameter type must be one of direct, group');
+    const mode = await call('POST', url, {
+      token: writer,
+      body: { senderId: 'alice', text: 'x' },
+      headers: { 'x-write-mode': 'later' },
+    });
+    expect(mode.body.error.message).toBe('header x-write-mode must be one of sync, async');
+    const extra = await call('PUT', '/api/v1/messages/chatlake:x/ack', {
+      token: writer,
+      body: { participantId: 'alice', state: 'seen', extra: 1 },
+    });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.message).toBe('body field extra is not allowed');
+    const state = await call('PUT', '/api/v1/messages/chatlake:x/ack', {
+      token: writer,
+      body: { participantId: 'alice', state: 'seen' },
+    });
+    expect(state.body.error.message).toBe('body field state must be one of delivered, read');
+    const missing = await call('POST', url, { token: writer, body: { text: 'x' } });
+    expect(missing.body.error.message).toBe('body field senderId is required');
+  });
+
+  it('HTTP errors carry no hint written for the command line', async () => {
+    const badCursor = await call('GET', '/api/v1/conversations/chatlake:team/messages?cursor=YWJj.ZGVm', {
+      token: writer,
+    });
+    expect(badCursor.status).toBe(400);
+    expect(Object.keys(badCursor.body.error)).toEqual(['code', 'message']);
+    expect(badCursor.body.error.message).not.toContain('--');
+    const anonymous = await call('GET', '/api/v1/conversations');
+    expect(anonymous.status).toBe(401);
+    expect(Object.keys(anonymous.body.error)).toEqual(['code', 'message']);
+    expect(anonymous.body.error.message).toContain('Authorization: Bearer <token>');
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
