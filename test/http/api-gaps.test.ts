@@ -92,6 +92,43 @@ describe('service API: error wording, conversation times, audit list, attachment
     expect(Object.keys(anonymous.body.error)).toEqual(['code', 'message']);
     expect(anonymous.body.error.message).toContain('Authorization: Bearer <token>');
   });
+
+  it('a conversation created through the API takes its first and last message times from its messages', async () => {
+    for (const [id, sentAt] of [
+      ['older', '2020-03-01T08:00:00.000Z'],
+      ['newer', '2031-05-01T08:00:00.000Z'],
+    ] as const) {
+      const created = await call('POST', '/api/v1/conversations', {
+        token: writer,
+        body: { id, type: 'group' },
+      });
+      expect(created.body).toMatchObject({ messageCount: 0, firstMessageAt: null, lastMessageAt: null });
+      const url = `/api/v1/conversations/chatlake:${id}`;
+      const posted = await call('POST', `${url}/messages`, {
+        token: writer,
+        body: { senderId: 'alice', text: 'first', sentAt },
+      });
+      expect(posted.status).toBe(201);
+      const conv = (await call('GET', url, { token: writer })).body;
+      expect(conv).toMatchObject({ messageCount: 1, firstMessageAt: sentAt, lastMessageAt: sentAt });
+      expect(conv.createdAt).toBe(created.body.createdAt);
+      const later = new Date(Date.parse(sentAt) + 3_600_000).toISOString();
+      await call('POST', `${url}/messages`, {
+        token: writer,
+        body: { senderId: 'bob', text: 'two', sentAt: later },
+      });
+      expect((await call('GET', url, { token: writer })).body).toMatchObject({
+        messageCount: 2,
+        firstMessageAt: sentAt,
+        lastMessageAt: later,
+      });
+      const page = await call('GET', `${url}/messages`, { token: writer });
+      expect(page.body.messages.map((m: { text: string }) => m.text)).toEqual(['two', 'first']);
+    }
+    const doc = (await call('GET', '/openapi.json', { token: writer })).body;
+    for (const path of ['/api/v1/conversations', '/api/v1/conversations/{id}'])
+      expect(doc.paths[path].get.description).toMatch(/status syncs .* not counted/);
+  });
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field

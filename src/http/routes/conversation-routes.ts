@@ -5,6 +5,11 @@ import type { ServiceContext } from '../service-context.js';
 import { Cursor, Id, Limit, Metadata } from './schemas.js';
 
 const ConvParams = Type.Object({ id: Id });
+/** How a conversation's counts and times are kept, in the OpenAPI document. */
+export const CONVERSATION_COUNTS =
+  "messageCount, firstMessageAt and lastMessageAt come from the conversation's messages (null until its first " +
+  'message, whatever its createdAt); status syncs (platform notifications, kind "status") are stored but not ' +
+  'counted; revoked and deleted messages stay counted.';
 
 /** /api/v1/conversations: create, get, list, update metadata, participants. */
 export async function conversationRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -48,6 +53,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
       config: { scope: 'read' },
       schema: {
         tags,
+        description: `Conversations, most recently active first. ${CONVERSATION_COUNTS}`,
         querystring: Type.Object(
           {
             limit: Limit,
@@ -63,7 +69,10 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
   );
   app.get(
     '/conversations/:id',
-    { config: { scope: 'read' }, schema: { tags, params: ConvParams } },
+    {
+      config: { scope: 'read' },
+      schema: { tags, description: `One conversation. ${CONVERSATION_COUNTS}`, params: ConvParams },
+    },
     async (req) => ctx.conversations.get(parseId((req.params as { id: string }).id, 'conversation')),
   );
   app.patch(
