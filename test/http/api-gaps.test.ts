@@ -129,6 +129,55 @@ describe('service API: error wording, conversation times, audit list, attachment
     for (const path of ['/api/v1/conversations', '/api/v1/conversations/{id}'])
       expect(doc.paths[path].get.description).toMatch(/status syncs .* not counted/);
   });
+
+  it('GET /api/v1/audit lists entries oldest first, pages by cursor or after, filters, admin only', async () => {
+    for (const name of ['a1', 'a2', 'a3']) await service.context.tokens.create(name, 'read', 'test');
+    expect((await call('GET', '/api/v1/audit', { token: writer })).status).toBe(403);
+    const all = (await service.context.lake.catalog.auditLog()).map((e) => e.id);
+    const first = await call('GET', '/api/v1/audit?limit=2', { token: admin });
+    expect(first.status).toBe(200);
+    expect(first.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(0, 2));
+    expect(first.body.entries[0]).toMatchObject({ actor: expect.any(String), action: 'token.create' });
+    expect(first.body.entries[0].at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { entries: { id: number }[]; nextCursor: string | null } } = await call(
+        'GET',
+        `/api/v1/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: admin },
+      );
+      seen.push(...page.body.entries.map((e) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    const after = await call('GET', `/api/v1/audit?after=${all[1]}&limit=1000`, { token: admin });
+    expect(after.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(2));
+    expect(after.body.nextCursor).toBeNull();
+    const created = await call('GET', '/api/v1/audit?action=conversation.create&actor=token:2', {
+      token: admin,
+    });
+    expect(created.body.entries.map((e: { target: string }) => e.target)).toEqual([
+      'chatlake:team',
+      'chatlake:older',
+      'chatlake:newer',
+    ]);
+    const byTarget = await call('GET', '/api/v1/audit?target=chatlake:team', { token: admin });
+    expect(byTarget.body.entries.map((e: { action: string }) => e.action)).toEqual(['conversation.create']);
+    // A cursor belongs to its filters.
+    const filtered = await call('GET', '/api/v1/audit?limit=1&action=token.create', { token: admin });
+    const foreign = await call('GET', `/api/v1/audit?cursor=${filtered.body.nextCursor}`, { token: admin });
+    expect(foreign.status).toBe(400);
+    const both = await call(
+      'GET',
+      `/api/v1/audit?after=1&cursor=${filtered.body.nextCursor}&action=token.create`,
+      {
+        token: admin,
+      },
+    );
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toBe('pass cursor or after, not both');
+  });
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field

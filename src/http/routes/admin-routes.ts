@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { ChatlakeError } from '../../core/errors.js';
 import { SCOPES, type Scope } from '../../service/api-tokens.js';
 import { verifyAuditChain } from '../../service/audit-chain.js';
+import { AuditLog } from '../../service/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
+import { Cursor } from './schemas.js';
 
 /** Tokens and the audit log over HTTP (admin scope). */
 export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -46,6 +48,33 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       if (!(await ctx.tokens.revoke(id, req.actor)))
         throw new ChatlakeError('not_found', `no live token ${id}`);
       return reply.status(204).send();
+    },
+  );
+  const audit = new AuditLog(ctx.lake.catalog, (await ctx.lake.query()).cursorCodec);
+  app.get(
+    '/audit',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags,
+        description:
+          'The audit log, oldest first. The next page: `cursor` (nextCursor, same filters) or `after` (an entry id).',
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            cursor: Type.Optional(Cursor),
+            after: Type.Optional(Type.Integer({ minimum: 0 })),
+            actor: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+            action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            target: Type.Optional(Type.String({ minLength: 1, maxLength: 600 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const { nextAfter, ...page } = await audit.list(req.query as Parameters<AuditLog['list']>[0]);
+      return page;
     },
   );
   app.get('/audit/verify', { config: { scope: 'admin' }, schema: { tags } }, async () =>
