@@ -63,6 +63,14 @@ export class Attachments {
     return { info, stream: createReadStream(path) };
   }
 
+  /** The stored attachment's info, or null when no attachment has this checksum. */
+  async info(sha256: string): Promise<AttachmentInfo | null> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
+    const path = this.pathOf(sha256);
+    if (!(await exists(path))) return null;
+    return JSON.parse(await readFile(`${path}.json`, 'utf8')) as AttachmentInfo;
+  }
+
   private allowed(mime: string): boolean {
     return this.types.some((t) => (t.endsWith('/*') ? mime.startsWith(t.slice(0, -1)) : t === mime));
   }

@@ -178,6 +178,88 @@ describe('service API: error wording, conversation times, audit list, attachment
     expect(both.status).toBe(400);
     expect(both.body.error.message).toBe('pass cursor or after, not both');
   });
+
+  it('attachments are linked to a message when it is posted, checked, and come back with it after compaction', async () => {
+    const upload = async (text: string, type: string) => {
+      const r = await service.app.inject({
+        method: 'POST',
+        url: '/api/v1/attachments',
+        headers: { authorization: `Bearer ${writer}`, 'content-type': type },
+        payload: Buffer.from(text),
+      });
+      expect(r.statusCode).toBe(201);
+      return JSON.parse(r.body) as { sha256: string; size: number; mimeType: string };
+    };
+    const photo = await upload('a photo', 'image/png');
+    const voice = await upload('a voice note', 'audio/ogg');
+    const refs = [voice, photo].map(({ sha256, size, mimeType }) => ({ sha256, size, mimeType }));
+    const url = '/api/v1/conversations/chatlake:team/messages';
+    const body = {
+      id: 'with-files',
+      senderId: 'alice',
+      text: 'see',
+      attachments: [voice.sha256, photo.sha256],
+    };
+    const posted = await call('POST', url, { token: writer, body });
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({ id: 'chatlake:with-files', attachments: refs, metadata: null });
+    // A repeat is the same message; the same id with other attachments is another one.
+    expect((await call('POST', url, { token: writer, body })).body.attachments).toEqual(refs);
+    const other = await call('POST', url, { token: writer, body: { ...body, attachments: [photo.sha256] } });
+    expect(other.status).toBe(409);
+    const keyed = { senderId: 'bob', text: 'mine', metadata: { k: 1 }, attachments: [photo.sha256] };
+    const k1 = await call('POST', url, {
+      token: writer,
+      body: keyed,
+      headers: { 'idempotency-key': 'att-1' },
+    });
+    const k2 = await call('POST', url, {
+      token: writer,
+      body: keyed,
+      headers: { 'idempotency-key': 'att-1' },
+    });
+    expect(k1.body).toMatchObject({ metadata: { k: 1 }, attachments: [refs[1]] });
+    expect(k2.body).toEqual(k1.body);
+
+    const missing = 'f'.repeat(64);
+    const unknown = await call('POST', url, {
+      token: writer,
+      body: { senderId: 'alice', attachments: [photo.sha256, missing] },
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.message).toContain(`attachment ${missing} is not in the attachment store`);
+    const reserved = await call('POST', url, {
+      token: writer,
+      body: { senderId: 'alice', metadata: { $attachments: [] } },
+    });
+    expect(reserved.status).toBe(400);
+    const notHex = await call('POST', url, {
+      token: writer,
+      body: { senderId: 'alice', attachments: ['x'] },
+    });
+    expect(notHex.status).toBe(400);
+
+    const check = async () => {
+      expect(
+        (await call('GET', '/api/v1/messages/chatlake:with-files', { token: writer })).body,
+      ).toMatchObject({
+        attachments: refs,
+        metadata: null,
+        text: 'see',
+      });
+      const page = (await call('GET', `${url}?limit=50`, { token: writer })).body.messages as {
+        id: string;
+        attachments: unknown[];
+      }[];
+      expect(page.find((m) => m.id === 'chatlake:with-files')?.attachments).toEqual(refs);
+      expect(page.find((m) => m.id === k1.body.id)?.attachments).toEqual([refs[1]]);
+      expect(page.filter((m) => m.attachments.length === 0).length).toBe(page.length - 2);
+    };
+    await check();
+    await service.compactor.drain();
+    expect((await service.context.lake.catalog.hotSummary()).rows).toBe(0);
+    await check();
+  });
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field

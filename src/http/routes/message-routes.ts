@@ -44,6 +44,9 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
             replyTo: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
             metadata: Type.Optional(Metadata),
             sentAt: Type.Optional(IsoTime),
+            attachments: Type.Optional(
+              Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxItems: 100, uniqueItems: true }),
+            ),
           },
           { additionalProperties: false },
         ),
