@@ -1,3 +1,4 @@
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
@@ -260,7 +261,123 @@ describe('service API: error wording, conversation times, audit list, attachment
     expect((await service.context.lake.catalog.hotSummary()).rows).toBe(0);
     await check();
   });
+
+  it('/openapi.json gives every route a 2xx reply schema and the error schema; live replies match them', async () => {
+    const doc = (await call('GET', '/openapi.json', { token: writer })).body;
+    const operations = Object.entries(doc.paths as Record<string, Record<string, OpenApiOperation>>).flatMap(
+      ([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method} ${path}`, op })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(30);
+    for (const { route, op } of operations) {
+      const ok = Object.keys(op.responses).filter((code) => code.startsWith('2'));
+      expect(ok, route).not.toEqual([]);
+      for (const code of ok) {
+        if (code === '204') continue;
+        const schemas = Object.values(op.responses[code]!.content ?? {}).map((c) => c.schema);
+        expect(schemas.length, `${route} ${code}`).toBeGreaterThan(0);
+        for (const schema of schemas) expect(schema, `${route} ${code}`).toHaveProperty('type');
+      }
+      for (const code of ['4XX', '5XX']) {
+        const schema = op.responses[code]?.content?.['application/json']?.schema;
+        expect(schema?.properties?.error?.required, `${route} ${code}`).toEqual(['code', 'message']);
+      }
+    }
+
+    // The validator Fastify itself uses (Ajv with formats), strict about types, never altering the reply.
+    const compile = AjvCompiler()(
+      {},
+      {
+        customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
+      },
+    );
+    const matches = (method: string, path: string, reply: { status: number; body: unknown }) => {
+      const responses = doc.paths[path][method].responses as OpenApiOperation['responses'];
+      const documented = responses[String(reply.status)] ?? responses[`${String(reply.status)[0]}XX`];
+      const schema = documented?.content?.['application/json']?.schema;
+      expect(schema, `${method} ${path} ${reply.status}`).toBeDefined();
+      const validate = compile({ schema, method, url: path, httpPart: 'body' }) as ((
+        v: unknown,
+      ) => boolean) & {
+        errors?: unknown;
+      };
+      const valid = validate(reply.body);
+      expect(valid, `${method} ${path} ${reply.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    expect(() => matches('get', '/api/v1/messages/{id}', { status: 200, body: { id: 1 } })).toThrow();
+    const conv = '/api/v1/conversations/chatlake:team';
+    matches(
+      'get',
+      '/api/v1/messages/{id}',
+      await call('GET', '/api/v1/messages/chatlake:with-files', { token: writer }),
+    );
+    matches(
+      'get',
+      '/api/v1/conversations/{id}/messages',
+      await call('GET', `${conv}/messages`, { token: writer }),
+    );
+    const queued = await call('POST', `${conv}/messages`, {
+      token: writer,
+      body: { senderId: 'alice', text: 'later' },
+      headers: { 'x-write-mode': 'async' },
+    });
+    expect(queued.status).toBe(202);
+    matches('post', '/api/v1/conversations/{id}/messages', queued);
+    matches('get', '/api/v1/conversations/{id}', await call('GET', conv, { token: writer }));
+    matches('get', '/api/v1/conversations', await call('GET', '/api/v1/conversations', { token: writer }));
+    matches(
+      'get',
+      '/api/v1/conversations/{id}/participants',
+      await call('GET', `${conv}/participants`, { token: writer }),
+    );
+    matches(
+      'get',
+      '/api/v1/messages/{id}/history',
+      await call('GET', '/api/v1/messages/chatlake:with-files/history', { token: writer }),
+    );
+    const ack = await call('PUT', '/api/v1/messages/chatlake:with-files/ack', {
+      token: writer,
+      body: { participantId: 'bob', state: 'read' },
+    });
+    expect(ack.body.acks).toEqual([
+      { participantId: 'bob', deliveredAt: expect.any(String), readAt: ack.body.acks[0].deliveredAt },
+    ]);
+    matches('put', '/api/v1/messages/{id}/ack', ack);
+    matches('get', '/api/v1/tokens', await call('GET', '/api/v1/tokens', { token: admin }));
+    matches(
+      'post',
+      '/api/v1/tokens',
+      await call('POST', '/api/v1/tokens', { token: admin, body: { name: 'x', scope: 'read' } }),
+    );
+    matches('get', '/api/v1/audit', await call('GET', '/api/v1/audit', { token: admin }));
+    matches('get', '/api/v1/audit/verify', await call('GET', '/api/v1/audit/verify', { token: admin }));
+    matches('get', '/api/v1/query', await call('GET', '/api/v1/query?limit=5', { token: writer }));
+    matches('get', '/health', await call('GET', '/health'));
+    matches('get', '/ready', await call('GET', '/ready'));
+    matches('post', '/webhook/wechat', await call('POST', '/webhook/wechat', { body: { not: 'wechat' } }));
+    matches(
+      'get',
+      '/api/v1/messages/{id}',
+      await call('GET', '/api/v1/messages/chatlake:nope', { token: writer }),
+    );
+    matches(
+      'get',
+      '/api/v1/conversations',
+      await call('GET', '/api/v1/conversations', { token: 'clk_nope' }),
+    );
+  });
 });
+
+interface OpenApiOperation {
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        { schema: { type?: string; properties?: { error?: { required?: string[] } } } }
+      >;
+    }
+  >;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 function safeJson(text: string): any {

@@ -5,6 +5,13 @@ import { SCOPES, type Scope } from '../../service/api-tokens.js';
 import { verifyAuditChain } from '../../service/audit-chain.js';
 import { AuditLog } from '../../service/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
+import {
+  AuditPageSchema,
+  AuditVerdictSchema,
+  NoContent,
+  TokenCreatedSchema,
+  TokenListSchema,
+} from './response-schemas.js';
 import { Cursor } from './schemas.js';
 
 /** Tokens and the audit log over HTTP (admin scope). */
@@ -23,6 +30,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
           },
           { additionalProperties: false },
         ),
+        response: { 201: TokenCreatedSchema },
       },
     },
     async (req, reply) => {
@@ -30,18 +38,26 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       return reply.status(201).send(await ctx.tokens.create(b.name, b.scope, req.actor));
     },
   );
-  app.get('/tokens', { config: { scope: 'admin' }, schema: { tags } }, async () => ({
-    tokens: (await ctx.tokens.list()).map(({ tokenHash, ...t }) => ({
-      ...t,
-      createdAt: new Date(t.createdAt).toISOString(),
-      revokedAt: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
-    })),
-  }));
+  app.get(
+    '/tokens',
+    { config: { scope: 'admin' }, schema: { tags, response: { 200: TokenListSchema } } },
+    async () => ({
+      tokens: (await ctx.tokens.list()).map(({ tokenHash, ...t }) => ({
+        ...t,
+        createdAt: new Date(t.createdAt).toISOString(),
+        revokedAt: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
+      })),
+    }),
+  );
   app.delete(
     '/tokens/:id',
     {
       config: { scope: 'admin' },
-      schema: { tags, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+      schema: {
+        tags,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 204: NoContent },
+      },
     },
     async (req, reply) => {
       const id = (req.params as { id: number }).id;
@@ -70,6 +86,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
           },
           { additionalProperties: false },
         ),
+        response: { 200: AuditPageSchema },
       },
     },
     async (req) => {
@@ -77,7 +94,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       return page;
     },
   );
-  app.get('/audit/verify', { config: { scope: 'admin' }, schema: { tags } }, async () =>
-    verifyAuditChain(await ctx.lake.catalog.auditLog()),
+  app.get(
+    '/audit/verify',
+    { config: { scope: 'admin' }, schema: { tags, response: { 200: AuditVerdictSchema } } },
+    async () => verifyAuditChain(await ctx.lake.catalog.auditLog()),
   );
 }

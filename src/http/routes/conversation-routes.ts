@@ -2,6 +2,12 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseId } from '../../service/public-id.js';
 import type { ServiceContext } from '../service-context.js';
+import {
+  ConversationPageSchema,
+  ConversationSchema,
+  NoContent,
+  ParticipantsSchema,
+} from './response-schemas.js';
 import { Cursor, Id, Limit, Metadata } from './schemas.js';
 
 const ConvParams = Type.Object({ id: Id });
@@ -40,6 +46,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
           },
           { additionalProperties: false },
         ),
+        response: { 201: ConversationSchema },
       },
     },
     async (req, reply) => {
@@ -63,6 +70,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
           },
           { additionalProperties: false },
         ),
+        response: { 200: ConversationPageSchema },
       },
     },
     async (req) => ctx.conversations.list(req.query as Parameters<typeof ctx.conversations.list>[0]),
@@ -71,7 +79,12 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
     '/conversations/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, description: `One conversation. ${CONVERSATION_COUNTS}`, params: ConvParams },
+      schema: {
+        tags,
+        description: `One conversation. ${CONVERSATION_COUNTS}`,
+        params: ConvParams,
+        response: { 200: ConversationSchema },
+      },
     },
     async (req) => ctx.conversations.get(parseId((req.params as { id: string }).id, 'conversation')),
   );
@@ -83,6 +96,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
         tags,
         params: ConvParams,
         body: Type.Object({ metadata: Metadata }, { additionalProperties: false }),
+        response: { 200: ConversationSchema },
       },
     },
     async (req) =>
@@ -94,7 +108,10 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
   );
   app.get(
     '/conversations/:id/participants',
-    { config: { scope: 'read' }, schema: { tags, params: ConvParams } },
+    {
+      config: { scope: 'read' },
+      schema: { tags, params: ConvParams, response: { 200: ParticipantsSchema } },
+    },
     async (req) => ({
       participants: await ctx.conversations.participants(
         parseId((req.params as { id: string }).id, 'conversation'),
@@ -115,6 +132,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
           },
           { additionalProperties: false },
         ),
+        response: { 201: ParticipantsSchema },
       },
     },
     async (req, reply) =>
@@ -133,6 +151,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
       schema: {
         tags,
         params: Type.Object({ id: Id, participantId: Type.String({ minLength: 1, maxLength: 256 }) }),
+        response: { 204: NoContent },
       },
     },
     async (req, reply) => {
