@@ -68,18 +68,19 @@ export async function openService(
   const hot = new HotTier(catalog, lake.localDay, schema);
   const query = await lake.query();
   const tokens = new ApiTokens(catalog);
+  const attachments = new Attachments(
+    join(lake.config.dataDir, 'attachments'),
+    config.attachmentMaxBytes,
+    config.attachmentTypes,
+  );
   const context: ServiceContext = {
     config,
     lake,
     hot,
     tokens,
     conversations: new ConversationService(catalog, query.cursorCodec),
-    messages: new MessageService(lake, hot, config.deleteGraceHours * 3_600_000),
-    attachments: new Attachments(
-      join(lake.config.dataDir, 'attachments'),
-      config.attachmentMaxBytes,
-      config.attachmentTypes,
-    ),
+    messages: new MessageService(lake, hot, config.deleteGraceHours * 3_600_000, attachments),
+    attachments,
     idempotency: new Idempotency(catalog, config.idempotencyTtlHours * 3_600_000),
     metrics,
   };

@@ -549,8 +549,9 @@ class KyselyCatalogWriter extends KyselyServiceWriter implements CatalogWriter {
         )
         .onConflict((oc) =>
           oc.columns(['platform', 'conversation_id']).doUpdateSet({
-            first_at: sql`${sql.raw(least)}(conversations.first_at, excluded.first_at)`,
-            last_at: sql`${sql.raw(greatest)}(conversations.last_at, excluded.last_at)`,
+            // A conversation created empty (through the API) holds its creation time: its first message replaces it.
+            first_at: sql`case when conversations.message_count = 0 then excluded.first_at else ${sql.raw(least)}(conversations.first_at, excluded.first_at) end`,
+            last_at: sql`case when conversations.message_count = 0 then excluded.last_at else ${sql.raw(greatest)}(conversations.last_at, excluded.last_at) end`,
             message_count: sql`conversations.message_count + excluded.message_count`,
           }),
         )

@@ -5,6 +5,7 @@ import { bulkInsert } from './bulk-insert.js';
 import type { DialectTraits } from './dialect-traits.js';
 import type { CatalogSchema } from './schema.js';
 import type {
+  AuditFilter,
   AuditRow,
   ConversationFilter,
   ConversationInfo,
@@ -185,6 +186,15 @@ export class KyselyServiceReader implements ServiceCatalog {
   async auditLog(): Promise<AuditRow[]> {
     const rows = await this.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
     return rows.map(toAudit);
+  }
+
+  async auditEntries(f: AuditFilter): Promise<AuditRow[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().orderBy('id').limit(f.limit);
+    if (f.afterId !== undefined) q = q.where('id', '>', f.afterId);
+    if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
+    if (f.action !== undefined) q = q.where('action', '=', f.action);
+    if (f.target !== undefined) q = q.where('target', '=', f.target);
+    return (await q.execute()).map(toAudit);
   }
 }
 

@@ -19,6 +19,8 @@ export interface ServiceCatalog {
   tokens(): Promise<TokenRow[]>;
   idempotencyEntry(scope: string, key: string): Promise<IdempotencyRow | null>;
   auditLog(): Promise<AuditRow[]>;
+  /** A page of the audit log, oldest first: entries after `afterId` matching the filters, at most `limit`. */
+  auditEntries(filter: AuditFilter): Promise<AuditRow[]>;
 }
 
 export interface ServiceWriter {
@@ -170,4 +172,12 @@ export interface AuditRow {
   detail: string;
   prevHash: string;
   hash: string;
+}
+export interface AuditFilter {
+  /** Entries with a larger id only. */
+  afterId?: number;
+  actor?: string;
+  action?: string;
+  target?: string;
+  limit: number;
 }

@@ -15,6 +15,7 @@ export const READ_ONLY_COMMANDS: readonly string[] = [
   'quarantine list',
   'quarantine show',
   'token list',
+  'audit list',
   'audit verify',
 ];
 

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
 import { ChatlakeError } from '../core/errors.js';
+import { CursorCodec } from '../query/cursor-codec.js';
 import { ApiTokens, SCOPES, type Scope } from '../service/api-tokens.js';
 import { verifyAuditChain } from '../service/audit-chain.js';
+import { AuditLog } from '../service/audit-log.js';
 import { nonEmpty, oneOf, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
-import { printJson } from './print.js';
+import { printJson, printTable } from './print.js';
 
-/** `chatlake token create|list|revoke` and `chatlake audit verify`. */
+/** `chatlake token create|list|revoke` and `chatlake audit list|verify`. */
 export function tokenCommand(program: Command): void {
   const token = program.command('token').description('Manage API bearer tokens (stored hashed; shown once)');
   token
@@ -62,9 +64,37 @@ export function tokenCommand(program: Command): void {
       }),
     );
 
-  program
-    .command('audit')
-    .description('The audit log')
+  const audit = program.command('audit').description('The audit log');
+  audit
+    .command('list')
+    .description('List audit entries, oldest first; prints --after (or --cursor) for the next page')
+    .option('--limit <n>', 'at most n entries (1-1000)', wholeNumber(1, 1000), 100)
+    .option('--after <id>', 'entries after this entry id', wholeNumber(0))
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor (same filters)')
+    .option('--actor <actor>', 'only this actor, e.g. token:3 or cli')
+    .option('--action <action>', 'only this action, e.g. message.delete or token.create')
+    .option('--target <target>', 'only this target, e.g. chatlake:team or token:3')
+    .option('--json', 'print {entries, nextCursor, nextAfter} as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  chatlake audit list --action token.create\n  chatlake audit list --limit 50 --after 200 --json\n',
+    )
+    .action(async (opts: AuditListFlags, cmd: Command) => {
+      const lake = await openLake(globalFlags(cmd));
+      try {
+        const log = new AuditLog(lake.catalog, CursorCodec.forDataDir(lake.config.dataDir));
+        const page = await log.list(opts);
+        if (opts.json) return printJson(page);
+        printTable(
+          page.entries.map((e) => [e.id, e.at, e.actor, e.action, e.target, JSON.stringify(e.detail)]),
+          ['id', 'at', 'actor', 'action', 'target', 'detail'],
+        );
+        if (page.nextAfter !== null) process.stderr.write(`next page: --after ${page.nextAfter}\n`);
+      } finally {
+        await lake.close();
+      }
+    });
+  audit
     .command('verify')
     .description('Check the hash chain of the audit log; exit 1 if any entry was altered or removed')
     .option('--json', 'JSON output')
@@ -96,4 +126,14 @@ async function withTokens(cmd: Command, fn: (tokens: ApiTokens) => Promise<void>
   } finally {
     await lake.close();
   }
+}
+
+interface AuditListFlags {
+  limit: number;
+  after?: number;
+  cursor?: string;
+  actor?: string;
+  action?: string;
+  target?: string;
+  json?: boolean;
 }

@@ -27,8 +27,7 @@ export function authenticate(ctx: ServiceContext) {
     if (!match) {
       throw new ChatlakeError(
         'unauthorized',
-        'a bearer token is required',
-        'send Authorization: Bearer <token> (create one with `chatlake token create`)',
+        'a bearer token is required: send Authorization: Bearer <token> (an admin creates one with POST /api/v1/tokens or `chatlake token create`)',
       );
     }
     const token = await ctx.tokens.verify(match[1]!);

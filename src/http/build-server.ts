@@ -12,6 +12,7 @@ import { conversationRoutes } from './routes/conversation-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
+import { DEFAULT_REPLIES, ErrorReply } from './routes/response-schemas.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -63,6 +64,22 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+  });
+  // Response schemas document the replies (OpenAPI); they never trim one: a field a schema lacks is still sent.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const defaults = DEFAULT_REPLIES[`${methods[0]} ${route.url}`] ?? {};
+    route.schema ??= {};
+    const schema = route.schema;
+    const response = (schema.response ?? {}) as Record<string, unknown>;
+    const has2xx = Object.keys(response).some((code) => code.startsWith('2'));
+    schema.response = {
+      ...(has2xx ? {} : defaults),
+      '4xx': ErrorReply,
+      '5xx': ErrorReply,
+      ...response,
+    };
   });
   app.setErrorHandler(replyError);
   app.setNotFoundHandler((req, reply) =>

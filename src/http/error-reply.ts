@@ -1,9 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatlakeError, type ErrorCode, HTTP_STATUSES } from '../core/errors.js';
+import { type SchemaError, validationMessage } from './validation-message.js';
 
-/** The one error body: `{error: {code, message, hint?}}`. */
-export function errorBody(code: string, message: string, hint?: string) {
-  return { error: hint ? { code, message, hint } : { code, message } };
+/**
+ * The one error body: `{error: {code, message}}`. A `ChatlakeError`'s hint is never sent: hints are written
+ * for the command line ("start again without --cursor", "set --database-url"), so an HTTP client gets the
+ * message alone, and what an HTTP client needs to know is said in the message of the errors HTTP raises.
+ */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
 }
 
 const BY_STATUS: Record<number, ErrorCode | 'uri_too_long' | 'bad_request'> = {
@@ -23,13 +28,15 @@ export function replyError(error: unknown, request: FastifyRequest, reply: Fasti
   if (error instanceof ChatlakeError) {
     const status = HTTP_STATUSES[error.code];
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.status(status).send(errorBody(error.code, error.message, error.hint));
+    return reply.status(status).send(errorBody(error.code, error.message));
   }
   const e = error as FastifyError;
   if (e.validation) {
     return reply
       .status(400)
-      .send(errorBody('invalid_argument', `${e.validationContext ?? 'request'} ${e.message}`));
+      .send(
+        errorBody('invalid_argument', validationMessage(e.validationContext, e.validation as SchemaError[])),
+      );
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   // A client error Fastify raised (bad URL, body limit, content type, …) keeps its status, in our shape.

@@ -1,6 +1,7 @@
 import type { MessageChangeRow } from '../catalog/service-catalog.js';
 import type { Message } from '../core/message.js';
 import { MESSAGE_COLUMNS } from '../lake/lake-columns.js';
+import { API_PLATFORM, ATTACHMENTS_META_KEY, type AttachmentRef } from '../platforms/api/api-message.js';
 import type { QueryRow } from '../query/message-query.js';
 import { formatId } from './public-id.js';
 
@@ -15,6 +16,8 @@ export interface ApiMessage {
   content: string | null;
   replyTo: string | null;
   metadata: unknown;
+  /** Attachments linked when it was posted (API messages; [] for others). */
+  attachments: AttachmentRef[];
   sentAt: string;
   receivedAt: string | null;
   revoked: boolean;
@@ -64,7 +67,13 @@ export function apiMessage(row: QueryRow, changes: readonly MessageChangeRow[] =
       editedAt = iso(c.at);
     } else deleted = c.change === 'delete';
   }
-  const meta = row.meta as string | null;
+  let metadata = row.meta ? JSON.parse(row.meta as string) : null;
+  let attachments: AttachmentRef[] = [];
+  if (platform === API_PLATFORM && metadata && ATTACHMENTS_META_KEY in metadata) {
+    const { [ATTACHMENTS_META_KEY]: linked, ...rest } = metadata;
+    attachments = linked as AttachmentRef[];
+    metadata = Object.keys(rest).length > 0 ? rest : null;
+  }
   return {
     id: formatId(platform, String(row.message_id)),
     conversationId: formatId(platform, String(row.conversation_id)),
@@ -74,7 +83,8 @@ export function apiMessage(row: QueryRow, changes: readonly MessageChangeRow[] =
     text: deleted ? null : text,
     content: deleted ? null : content,
     replyTo: row.ref_message_id ? formatId(platform, String(row.ref_message_id)) : null,
-    metadata: meta ? JSON.parse(meta) : null,
+    metadata,
+    attachments,
     sentAt: iso(row.sent_at)!,
     receivedAt: iso(row.received_at),
     revoked: Boolean(row.revoked),

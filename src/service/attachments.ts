@@ -29,8 +29,7 @@ export class Attachments {
     if (!this.allowed(mime)) {
       throw new ChatlakeError(
         'unsupported_media_type',
-        `attachments of type ${mime || '(none)'} are not accepted`,
-        `accepted: ${this.types.join(', ')}`,
+        `attachments of type ${mime || '(none)'} are not accepted; accepted: ${this.types.join(', ')}`,
       );
     }
     if (bytes.length > this.maxBytes) {
@@ -62,6 +61,14 @@ export class Attachments {
     if (!(await exists(path))) throw new ChatlakeError('not_found', `no attachment ${sha256}`);
     const info = JSON.parse(await readFile(`${path}.json`, 'utf8')) as AttachmentInfo;
     return { info, stream: createReadStream(path) };
+  }
+
+  /** The stored attachment's info, or null when no attachment has this checksum. */
+  async info(sha256: string): Promise<AttachmentInfo | null> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
+    const path = this.pathOf(sha256);
+    if (!(await exists(path))) return null;
+    return JSON.parse(await readFile(`${path}.json`, 'utf8')) as AttachmentInfo;
   }
 
   private allowed(mime: string): boolean {

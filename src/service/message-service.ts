@@ -4,9 +4,16 @@ import type { ConversationInfo, MessageChangeRow } from '../catalog/service-cata
 import { ChatlakeError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import type { HotTier } from '../ingest/hot-tier.js';
-import { API_PLATFORM, type ApiMessageInput, apiMessage as canonical } from '../platforms/api/api-message.js';
+import {
+  API_PLATFORM,
+  type ApiMessageInput,
+  ATTACHMENTS_META_KEY,
+  type AttachmentRef,
+  apiMessage as canonical,
+} from '../platforms/api/api-message.js';
 import type { MessageQuery, QueryRow } from '../query/message-query.js';
 import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
+import type { Attachments } from './attachments.js';
 import { formatId, type PublicId } from './public-id.js';
 
 export interface ListQuery {
@@ -33,6 +40,8 @@ export class MessageService {
     private readonly lake: Lake,
     private readonly hot: HotTier,
     private readonly deleteGraceMs: number,
+    /** Where posted attachment ids must exist; without it, a post naming attachments is refused. */
+    private readonly attachments?: Attachments,
   ) {}
 
   async post(
@@ -44,6 +53,12 @@ export class MessageService {
     // The format check lets through times JavaScript cannot read (a leap second): refused before any lookup.
     if (input.sentAt !== undefined && Number.isNaN(Date.parse(input.sentAt))) {
       throw new ChatlakeError('invalid_argument', `sentAt "${input.sentAt}" is not an ISO 8601 time`);
+    }
+    if (input.metadata && ATTACHMENTS_META_KEY in input.metadata) {
+      throw new ChatlakeError(
+        'invalid_argument',
+        `metadata key ${ATTACHMENTS_META_KEY} is reserved; link attachments with the attachments field`,
+      );
     }
     const c = await this.writableConversation(conv);
     const participants = await this.lake.catalog.participants(c.platform, c.conversationId);
@@ -64,6 +79,7 @@ export class MessageService {
       messageId,
       receivedAt: Date.now(),
       rawText,
+      attachments: await this.linkedAttachments(input.attachments ?? []),
     });
     const id: PublicId = { platform: API_PLATFORM, id: messageId };
     // A client-chosen id that is taken: answered now, as the repeat it is or as a conflict.
@@ -112,12 +128,12 @@ export class MessageService {
       a.content === b.content &&
       a.replyTo === b.replyTo &&
       JSON.stringify(a.metadata) === JSON.stringify(b.metadata) &&
+      JSON.stringify(a.attachments) === JSON.stringify(b.attachments) &&
       (input.sentAt === undefined || a.sentAt === b.sentAt);
     if (!same) {
       throw new ChatlakeError(
         'conflict',
-        `message id ${a.id} is taken by another message`,
-        'post without an id (or with a new one), or repeat the same message',
+        `message id ${a.id} is taken by another message: post without an id (or with a new one), or repeat the same message`,
       );
     }
     return a;
@@ -318,6 +334,22 @@ export class MessageService {
       const list = out.get(c.messageId) ?? [];
       list.push(c);
       out.set(c.messageId, list);
+    }
+    return out;
+  }
+
+  /** Each posted id's stored attachment, in the order posted; 422 naming the first id that is not stored. */
+  private async linkedAttachments(ids: readonly string[]): Promise<AttachmentRef[]> {
+    const out: AttachmentRef[] = [];
+    for (const id of ids) {
+      const info = await this.attachments?.info(id);
+      if (!info) {
+        throw new ChatlakeError(
+          'unprocessable',
+          `attachment ${id} is not in the attachment store; upload it first (POST /api/v1/attachments)`,
+        );
+      }
+      out.push({ sha256: info.sha256, size: info.size, mimeType: info.mimeType });
     }
     return out;
   }

@@ -279,5 +279,86 @@ export function serviceCatalogConformance(
         ]);
       }),
     );
+
+    it(
+      'a conversation created empty takes its first and last times from its first messages, not its creation',
+      withCatalog(async (c) => {
+        const touch = (conversationId: string, firstAt: number, lastAt: number) =>
+          c.write((tx) =>
+            tx.touchConversations([
+              { platform: 'chatlake', conversationId, isGroup: true, firstAt, lastAt, messageCount: 1 },
+            ]),
+          );
+        for (const id of ['earlier', 'later']) {
+          await c.write((tx) =>
+            tx.createConversation({
+              platform: 'chatlake',
+              conversationId: id,
+              isGroup: true,
+              metadata: '{}',
+              createdAt: 100,
+            }),
+          );
+        }
+        await touch('earlier', 50, 60);
+        await touch('later', 200, 300);
+        expect(await c.conversation('chatlake', 'earlier')).toMatchObject({
+          firstAt: 50,
+          lastAt: 60,
+          createdAt: 100,
+        });
+        expect(await c.conversation('chatlake', 'later')).toMatchObject({
+          firstAt: 200,
+          lastAt: 300,
+          createdAt: 100,
+        });
+        // Then the usual widening.
+        await touch('earlier', 40, 45);
+        await touch('later', 250, 400);
+        expect(await c.conversation('chatlake', 'earlier')).toMatchObject({
+          firstAt: 40,
+          lastAt: 60,
+          messageCount: 2,
+        });
+        expect(await c.conversation('chatlake', 'later')).toMatchObject({
+          firstAt: 200,
+          lastAt: 400,
+          messageCount: 2,
+        });
+      }),
+    );
+
+    it(
+      'audit entries: a page after an id, filtered by actor, action and target, oldest first',
+      withCatalog(async (c) => {
+        for (let i = 0; i < 6; i++) {
+          await c.write((tx) =>
+            tx.appendAudit({
+              at: i,
+              actor: i % 2 ? 'token:1' : 'cli',
+              action: i < 3 ? 'token.create' : 'message.delete',
+              target: `t${i % 3}`,
+              detail: { i },
+            }),
+          );
+        }
+        const all = await c.auditLog();
+        const ids = all.map((e) => e.id);
+        expect((await c.auditEntries({ limit: 2 })).map((e) => e.id)).toEqual(ids.slice(0, 2));
+        expect((await c.auditEntries({ afterId: ids[1]!, limit: 10 })).map((e) => e.id)).toEqual(
+          ids.slice(2),
+        );
+        expect((await c.auditEntries({ actor: 'cli', limit: 10 })).map((e) => e.id)).toEqual([
+          ids[0],
+          ids[2],
+          ids[4],
+        ]);
+        expect(
+          (await c.auditEntries({ action: 'message.delete', target: 't1', limit: 10 })).map((e) => e.id),
+        ).toEqual([ids[4]]);
+        expect(await c.auditEntries({ actor: 'token:1', afterId: ids[5]!, limit: 10 })).toEqual([]);
+        expect((await c.auditEntries({ limit: 1 }))[0]).toEqual(all[0]);
+      }),
+    );
   });
 }

@@ -3,7 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { ChatlakeError } from '../../core/errors.js';
 import { SCOPES, type Scope } from '../../service/api-tokens.js';
 import { verifyAuditChain } from '../../service/audit-chain.js';
+import { AuditLog } from '../../service/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
+import {
+  AuditPageSchema,
+  AuditVerdictSchema,
+  NoContent,
+  TokenCreatedSchema,
+  TokenListSchema,
+} from './response-schemas.js';
+import { Cursor } from './schemas.js';
 
 /** Tokens and the audit log over HTTP (admin scope). */
 export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -21,6 +30,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
           },
           { additionalProperties: false },
         ),
+        response: { 201: TokenCreatedSchema },
       },
     },
     async (req, reply) => {
@@ -28,18 +38,26 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       return reply.status(201).send(await ctx.tokens.create(b.name, b.scope, req.actor));
     },
   );
-  app.get('/tokens', { config: { scope: 'admin' }, schema: { tags } }, async () => ({
-    tokens: (await ctx.tokens.list()).map(({ tokenHash, ...t }) => ({
-      ...t,
-      createdAt: new Date(t.createdAt).toISOString(),
-      revokedAt: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
-    })),
-  }));
+  app.get(
+    '/tokens',
+    { config: { scope: 'admin' }, schema: { tags, response: { 200: TokenListSchema } } },
+    async () => ({
+      tokens: (await ctx.tokens.list()).map(({ tokenHash, ...t }) => ({
+        ...t,
+        createdAt: new Date(t.createdAt).toISOString(),
+        revokedAt: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
+      })),
+    }),
+  );
   app.delete(
     '/tokens/:id',
     {
       config: { scope: 'admin' },
-      schema: { tags, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+      schema: {
+        tags,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 204: NoContent },
+      },
     },
     async (req, reply) => {
       const id = (req.params as { id: number }).id;
@@ -48,7 +66,37 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       return reply.status(204).send();
     },
   );
-  app.get('/audit/verify', { config: { scope: 'admin' }, schema: { tags } }, async () =>
-    verifyAuditChain(await ctx.lake.catalog.auditLog()),
+  const audit = new AuditLog(ctx.lake.catalog, (await ctx.lake.query()).cursorCodec);
+  app.get(
+    '/audit',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags,
+        description:
+          'The audit log, oldest first. The next page: `cursor` (nextCursor, same filters) or `after` (an entry id).',
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            cursor: Type.Optional(Cursor),
+            after: Type.Optional(Type.Integer({ minimum: 0 })),
+            actor: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+            action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            target: Type.Optional(Type.String({ minLength: 1, maxLength: 600 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AuditPageSchema },
+      },
+    },
+    async (req) => {
+      const { nextAfter, ...page } = await audit.list(req.query as Parameters<AuditLog['list']>[0]);
+      return page;
+    },
+  );
+  app.get(
+    '/audit/verify',
+    { config: { scope: 'admin' }, schema: { tags, response: { 200: AuditVerdictSchema } } },
+    async () => verifyAuditChain(await ctx.lake.catalog.auditLog()),
   );
 }

@@ -2,9 +2,20 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseId } from '../../service/public-id.js';
 import type { ServiceContext } from '../service-context.js';
+import {
+  ConversationPageSchema,
+  ConversationSchema,
+  NoContent,
+  ParticipantsSchema,
+} from './response-schemas.js';
 import { Cursor, Id, Limit, Metadata } from './schemas.js';
 
 const ConvParams = Type.Object({ id: Id });
+/** How a conversation's counts and times are kept, in the OpenAPI document. */
+export const CONVERSATION_COUNTS =
+  "messageCount, firstMessageAt and lastMessageAt come from the conversation's messages (null until its first " +
+  'message, whatever its createdAt); status syncs (platform notifications, kind "status") are stored but not ' +
+  'counted; revoked and deleted messages stay counted.';
 
 /** /api/v1/conversations: create, get, list, update metadata, participants. */
 export async function conversationRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -35,6 +46,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
           },
           { additionalProperties: false },
         ),
+        response: { 201: ConversationSchema },
       },
     },
     async (req, reply) => {
@@ -48,6 +60,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
       config: { scope: 'read' },
       schema: {
         tags,
+        description: `Conversations, most recently active first. ${CONVERSATION_COUNTS}`,
         querystring: Type.Object(
           {
             limit: Limit,
@@ -57,13 +70,22 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
           },
           { additionalProperties: false },
         ),
+        response: { 200: ConversationPageSchema },
       },
     },
     async (req) => ctx.conversations.list(req.query as Parameters<typeof ctx.conversations.list>[0]),
   );
   app.get(
     '/conversations/:id',
-    { config: { scope: 'read' }, schema: { tags, params: ConvParams } },
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        description: `One conversation. ${CONVERSATION_COUNTS}`,
+        params: ConvParams,
+        response: { 200: ConversationSchema },
+      },
+    },
     async (req) => ctx.conversations.get(parseId((req.params as { id: string }).id, 'conversation')),
   );
   app.patch(
@@ -74,6 +96,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
         tags,
         params: ConvParams,
         body: Type.Object({ metadata: Metadata }, { additionalProperties: false }),
+        response: { 200: ConversationSchema },
       },
     },
     async (req) =>
@@ -85,7 +108,10 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
   );
   app.get(
     '/conversations/:id/participants',
-    { config: { scope: 'read' }, schema: { tags, params: ConvParams } },
+    {
+      config: { scope: 'read' },
+      schema: { tags, params: ConvParams, response: { 200: ParticipantsSchema } },
+    },
     async (req) => ({
       participants: await ctx.conversations.participants(
         parseId((req.params as { id: string }).id, 'conversation'),
@@ -106,6 +132,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
           },
           { additionalProperties: false },
         ),
+        response: { 201: ParticipantsSchema },
       },
     },
     async (req, reply) =>
@@ -124,6 +151,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ServiceConte
       schema: {
         tags,
         params: Type.Object({ id: Id, participantId: Type.String({ minLength: 1, maxLength: 256 }) }),
+        response: { 204: NoContent },
       },
     },
     async (req, reply) => {

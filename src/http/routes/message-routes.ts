@@ -5,6 +5,14 @@ import type { ApiMessageInput } from '../../platforms/api/api-message.js';
 import type { WriteResult } from '../../service/message-service.js';
 import { parseId } from '../../service/public-id.js';
 import type { ServiceContext } from '../service-context.js';
+import {
+  AcksSchema,
+  HistorySchema,
+  MessagePageSchema,
+  MessageSchema,
+  NoContent,
+  QueuedSchema,
+} from './response-schemas.js';
 import { Cursor, Id, IsoTime, Limit, MessageKind, Metadata } from './schemas.js';
 
 const MsgParams = Type.Object({ id: Id });
@@ -44,9 +52,13 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
             replyTo: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
             metadata: Type.Optional(Metadata),
             sentAt: Type.Optional(IsoTime),
+            attachments: Type.Optional(
+              Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxItems: 100, uniqueItems: true }),
+            ),
           },
           { additionalProperties: false },
         ),
+        response: { 201: MessageSchema, 202: QueuedSchema },
       },
     },
     async (req, reply) => {
@@ -70,12 +82,12 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
       };
       if (!key) {
         const r = await write();
-        return reply.status(r.status).send(r.body);
+        return reply.status(r.status as 201 | 202).send(r.body);
       }
       const scope = `token:${req.tokenId}:messages:${conv.platform}:${conv.id}`;
       const r = await ctx.idempotency.run(scope, key, body, () => write(`${scope}\u0000${key}`));
       if (r.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(r.status).send(r.body);
+      return reply.status(r.status as 201 | 202).send(r.body);
     },
   );
   app.get(
@@ -95,6 +107,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
           },
           { additionalProperties: false },
         ),
+        response: { 200: MessagePageSchema },
       },
     },
     async (req) => {
@@ -123,12 +136,14 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
       });
     },
   );
-  app.get('/messages/:id', { config: { scope: 'read' }, schema: { tags, params: MsgParams } }, async (req) =>
-    ctx.messages.get(msgId(req)),
+  app.get(
+    '/messages/:id',
+    { config: { scope: 'read' }, schema: { tags, params: MsgParams, response: { 200: MessageSchema } } },
+    async (req) => ctx.messages.get(msgId(req)),
   );
   app.get(
     '/messages/:id/history',
-    { config: { scope: 'read' }, schema: { tags, params: MsgParams } },
+    { config: { scope: 'read' }, schema: { tags, params: MsgParams, response: { 200: HistorySchema } } },
     async (req) => ({ versions: await ctx.messages.history(msgId(req)) }),
   );
   app.patch(
@@ -139,13 +154,14 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
         tags,
         params: MsgParams,
         body: Type.Object({ text: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false }),
+        response: { 200: MessageSchema },
       },
     },
     async (req) => ctx.messages.edit(msgId(req), (req.body as { text: string }).text, req.actor),
   );
   app.delete(
     '/messages/:id',
-    { config: { scope: 'write' }, schema: { tags, params: MsgParams } },
+    { config: { scope: 'write' }, schema: { tags, params: MsgParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await ctx.messages.remove(msgId(req), req.actor);
       return reply.status(204).send();
@@ -153,7 +169,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
   );
   app.post(
     '/messages/:id/restore',
-    { config: { scope: 'write' }, schema: { tags, params: MsgParams } },
+    { config: { scope: 'write' }, schema: { tags, params: MsgParams, response: { 200: MessageSchema } } },
     async (req) => ctx.messages.restore(msgId(req), req.actor),
   );
   app.put(
@@ -162,6 +178,9 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
       config: { scope: 'write' },
       schema: {
         tags,
+        description:
+          'Records that a participant got (state "delivered") or read (state "read", which implies delivered) ' +
+          'the message, now. Times only move earlier: a repeat keeps the first. Answers every ack of the message.',
         params: MsgParams,
         body: Type.Object(
           {
@@ -170,6 +189,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
           },
           { additionalProperties: false },
         ),
+        response: { 200: AcksSchema },
       },
     },
     async (req) => {

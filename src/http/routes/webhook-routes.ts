@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatlakeError } from '../../core/errors.js';
 import type { AcceptItem } from '../../ingest/hot-tier.js';
 import type { ServiceContext } from '../service-context.js';
+import { WebhookAckSchema } from './response-schemas.js';
 
 const ACCEPTED = 'chatlake_messages_accepted_total';
 
@@ -30,16 +31,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServiceContext): 
   const schema = {
     tags: ['webhook'],
     summary: 'Receive a WeChat webhook payload',
-    response: {
-      200: {
-        type: 'object',
-        properties: {
-          status: { type: 'string' },
-          request_id: { type: 'string' },
-          quarantined: { type: 'boolean' },
-        },
-      },
-    },
+    response: { 200: WebhookAckSchema },
   };
 
   const handler = async (request: FastifyRequest<{ Params: { secret?: string } }>) => {
@@ -49,8 +41,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServiceContext): 
       if (buf.length !== expected.length || !timingSafeEqual(buf, expected)) {
         throw new ChatlakeError(
           'unauthorized',
-          'wrong or missing webhook secret',
-          'put it in the path (/webhook/wechat/<secret>) or the x-webhook-secret header',
+          'wrong or missing webhook secret: put it in the path (/webhook/wechat/<secret>) or the x-webhook-secret header',
         );
       }
     }
