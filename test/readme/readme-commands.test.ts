@@ -497,6 +497,19 @@ const CHECKS: { match: RegExp; check: (r: ShellResult, w: World) => void }[] = [
   },
 ];
 
+/**
+ * Behaviour a command's README comment documents beyond the printed run, checked with a variant of the command
+ * right after it: the variant's text and the exit code the comment promises.
+ */
+const DOCUMENTED: { match: RegExp; name: string; variant: (text: string) => string; code: number }[] = [
+  {
+    match: /^npx chatlake get \d+/,
+    name: 'exit 3 if an id is not stored',
+    variant: (text) => `${text} 999999999999999999`,
+    code: 3,
+  },
+];
+
 describe('every README command runs as printed', () => {
   for (const e of runnable) {
     test(`README:${e.line} ${e.text}`, { timeout: 300_000 }, async () => {
@@ -557,5 +570,11 @@ describe('every README command runs as printed', () => {
         }
       }
     });
+    for (const d of DOCUMENTED.filter((x) => x.match.test(e.text)))
+      test(`README:${e.line} documented: ${d.name}`, { timeout: 300_000 }, async () => {
+        const w = ready();
+        const r = await run(w, d.variant(substitute(w, e.text)));
+        expect(r.code, show(r)).toBe(d.code);
+      });
   }
 });
