@@ -536,10 +536,12 @@ describe('every README command runs as printed', () => {
           return;
         }
         case 'prompt': {
-          // A terminal: `script` gives the command a pseudo-terminal; `.exit` leaves (as the README says).
+          // A terminal: `script` gives the command a pseudo-terminal, a statement is typed, `.exit` leaves.
           const cmd = substitute(w, e.text).replaceAll("'", `'\\''`);
-          const r = await run(w, `script -qec '${cmd}' /dev/null`, '.exit\n');
+          const r = await run(w, `script -qec '${cmd}' /dev/null`, 'SELECT 42 AS answer;\n.exit\n');
           expect(r.code, show(r)).toBe(0);
+          expect(r.stdout, 'a prompt, as on a terminal').toContain('chatlake> ');
+          expect(r.stdout, show(r)).toMatch(/answer\s+42\b/);
           return;
         }
         case 'assign-cli': {
