@@ -14,6 +14,8 @@ export interface MessageQuery {
   text?: string;
   /** Leave out status syncs (kind `status`, WeChat's 51): stored and readable by id, but not conversation content. */
   withoutStatus?: boolean;
+  /** Include messages deleted through the API, marked by a `deleted` column (left out by default). */
+  includeDeleted?: boolean;
   /** Output columns; default: the dataset's default columns. */
   columns?: string[];
   order?: 'asc' | 'desc';

@@ -715,6 +715,7 @@ const WINDOW_KEY_FIELDS = Object.keys({
   type: true,
   text: true,
   withoutStatus: true,
+  includeDeleted: true,
   columns: true,
   order: true,
 } satisfies Record<
