@@ -19,6 +19,10 @@ export interface ServiceCatalog {
   tokens(): Promise<TokenRow[]>;
   idempotencyEntry(scope: string, key: string): Promise<IdempotencyRow | null>;
   auditLog(): Promise<AuditRow[]>;
+  /** Every message change, by platform, message and version (reads build the current view from them). */
+  allMessageChanges(): Promise<MessageChangeRow[]>;
+  /** How many message changes there are: they are only ever added, so the count versions them. */
+  messageChangeCount(): Promise<number>;
 }
 
 export interface ServiceWriter {

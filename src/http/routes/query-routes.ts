@@ -3,7 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { MessageQuery } from '../../query/message-query.js';
 import { rowWriter } from '../../query/output/row-writer.js';
-import { datasetColumns } from '../../query/query-service.js';
+import { outputColumns } from '../../query/query-service.js';
 import { timeBound } from '../../query/time-bound.js';
 import type { ServiceContext } from '../service-context.js';
 import { Cursor } from './schemas.js';
@@ -21,8 +21,13 @@ const Filters = {
   text: Type.Optional(Type.String({ maxLength: 256 })),
   columns: Type.Optional(Type.String({ maxLength: 1000 })),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  includeDeleted: Type.Optional(
+    Type.Boolean({ description: 'also messages deleted through the API, marked by a deleted column' }),
+  ),
 };
-type FilterQuery = { [K in keyof typeof Filters]?: string };
+type FilterQuery = { [K in Exclude<keyof typeof Filters, 'includeDeleted'>]?: string } & {
+  includeDeleted?: boolean;
+};
 
 /** The analyst endpoints over the query service: a page of rows as JSON, or a streamed export. */
 export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -41,6 +46,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       .map((c) => c.trim())
       .filter(Boolean),
     order: q.order as MessageQuery['order'],
+    includeDeleted: q.includeDeleted,
   });
   app.get(
     '/query',
@@ -86,7 +92,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       const rows = service.rows(query);
       const first = await rows.next();
       const out = new PassThrough();
-      const columns = query.columns ?? datasetColumns(query.dataset ?? 'messages').filter((c) => c !== 'raw');
+      const columns = outputColumns(query);
       const writer = rowWriter(q.format, out, columns, ctx.lake.localDay);
       void (async () => {
         try {
