@@ -6,6 +6,7 @@ import { resolveServiceConfig } from '../../src/config/service-config.js';
 import { ChatlakeError } from '../../src/core/errors.js';
 import type { QueryRow } from '../../src/query/message-query.js';
 import { SqlSession } from '../../src/query/sql-session.js';
+import { readParquetRows } from '../support/read-parquet.js';
 import { tempDir } from '../support/temp-dir.js';
 import { wechatEnvelope } from '../support/wechat-envelope.js';
 
@@ -128,6 +129,21 @@ describe('reads give the current view', () => {
       `${ids[0]},edited zero,true`,
       `${ids[2]},original 2,false`,
       `${ids[3]},original 3,false`,
+    ]);
+
+    const parquet = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/export?conversation=wechat:wxid_dora&format=parquet&columns=message_id,text,edited',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(parquet.statusCode).toBe(200);
+    expect(parquet.headers['content-type']).toBe('application/vnd.apache.parquet');
+    const file = join(dir.path, `export-${Math.random()}.parquet`);
+    writeFileSync(file, parquet.rawPayload);
+    expect(await readParquetRows(file)).toEqual([
+      { message_id: ids[0], text: 'edited zero', edited: true },
+      { message_id: ids[2], text: 'original 2', edited: false },
+      { message_id: ids[3], text: 'original 3', edited: false },
     ]);
 
     // Streams (the join path), text search on the current text, Parquet exports.

@@ -1,3 +1,6 @@
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -79,16 +82,35 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
         querystring: Type.Object(
           {
             ...Filters,
-            format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv')], { default: 'jsonl' }),
+            format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv'), Type.Literal('parquet')], {
+              default: 'jsonl',
+            }),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (req, reply) => {
-      const q = req.query as FilterQuery & { format: 'jsonl' | 'csv' };
+      const q = req.query as FilterQuery & { format: 'jsonl' | 'csv' | 'parquet' };
       const query = toQuery(q);
       const service = await ctx.lake.query();
+      if (q.format === 'parquet') {
+        // DuckDB writes the whole result to a temporary file (constant memory), which is then streamed.
+        const dir = mkdtempSync(join(tmpdir(), 'chatlake-export-'));
+        const path = join(dir, 'export.parquet');
+        try {
+          await service.exportParquet(query, path);
+        } catch (error) {
+          rmSync(dir, { recursive: true, force: true });
+          throw error;
+        }
+        const file = createReadStream(path);
+        file.on('close', () => rmSync(dir, { recursive: true, force: true }));
+        return reply
+          .header('content-type', 'application/vnd.apache.parquet')
+          .header('content-disposition', 'attachment; filename="chatlake-export.parquet"')
+          .send(file);
+      }
       const rows = service.rows(query);
       const first = await rows.next();
       const out = new PassThrough();
