@@ -444,17 +444,29 @@ export class QueryService {
   }
 
   /** Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). */
-  async exportParquet(q: MessageQuery, path: string): Promise<number> {
+  /**
+   * Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). When nothing can
+   * match (no file or hot row in range): not_found, or with `emptyFile` a file with the columns and no rows.
+   */
+  async exportParquet(q: MessageQuery, path: string, opts: { emptyFile?: boolean } = {}): Promise<number> {
     const resolved = resolvePlatformIds(q);
-    return this.retryVanished(() => this.exportOnce(resolved, path));
+    return this.retryVanished(() => this.exportOnce(resolved, path, opts.emptyFile === true));
   }
 
-  private async exportOnce(q: MessageQuery, path: string): Promise<number> {
+  private async exportOnce(q: MessageQuery, path: string, emptyFile: boolean): Promise<number> {
     const duck = await siblingConnection(this.duck);
     try {
       const dataset = q.dataset ?? 'messages';
       const { files, hot } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () => this.files(q));
       const sources = await this.withHot(duck, dataset, files, hot);
+      if (sources.length === 0 && emptyFile) {
+        const table = `empty_${dataset}_${++this.hotTables}`;
+        const columns = LAKE_DATASETS[dataset].columns.map((c) => `NULL::${c.type} AS "${c.name}"`);
+        await duck.run(
+          `CREATE TEMP TABLE ${table} AS SELECT ${columns.join(', ')}, NULL::VARCHAR AS raw LIMIT 0`,
+        );
+        sources.push({ table, minTime: 0, maxTime: 0 });
+      }
       if (sources.length === 0) throw new ChatlakeError('not_found', 'no rows match; nothing written');
       const plan = await this.statement(duck, q, sources);
       const reader = await duck.runAndReadAll(
@@ -473,13 +485,21 @@ export class QueryService {
    * ("wechat:1000000000042"); a bare one is of `platform`, or, without it, of any platform that has it.
    * Edits are applied and deleted messages left out (`includeDeleted`: kept, marked by `deleted`);
    * `original`: the messages as stored, deleted ones included, without their edits (the REST API applies them
-   * itself).
+   * itself), by their exact ids on `platform` (default wechat): no prefix is read.
    */
   async get(
     ids: readonly string[],
     platform?: string,
     opts: { includeDeleted?: boolean; original?: boolean } = {},
   ): Promise<QueryRow[]> {
+    if (opts.original) {
+      // The exact ids of one platform (the REST API's own reads, whose ids are already split).
+      const exact = [...new Set(ids)];
+      const of = platform ?? 'wechat';
+      const rows = await this.retryVanished(() => this.getOnce(exact, of, opts));
+      const found = new Map(rows.map((r) => [String(r.message_id), r]));
+      return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+    }
     const byPlatform = new Map<string, string[]>();
     const add = (p: string, id: string) => byPlatform.set(p, [...(byPlatform.get(p) ?? []), id]);
     for (const text of ids) {

@@ -146,6 +146,15 @@ describe('reads give the current view', () => {
       { message_id: ids[3], text: 'original 3', edited: false },
     ]);
 
+    const none = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/export?from=2030-01-01&format=parquet&columns=message_id',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(none.statusCode).toBe(200);
+    writeFileSync(file, none.rawPayload);
+    expect(await readParquetRows(file)).toEqual([]);
+
     // Streams (the join path), text search on the current text, Parquet exports.
     expect((await rowsOf({ conversation: 'wechat:wxid_dora' })).map((r) => r.message_id)).toEqual([
       ids[0],

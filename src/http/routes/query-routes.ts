@@ -99,7 +99,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
         const dir = mkdtempSync(join(tmpdir(), 'chatlake-export-'));
         const path = join(dir, 'export.parquet');
         try {
-          await service.exportParquet(query, path);
+          await service.exportParquet(query, path, { emptyFile: true });
         } catch (error) {
           rmSync(dir, { recursive: true, force: true });
           throw error;
