@@ -43,9 +43,16 @@ export interface ChatLake {
   query(q?: QueryOptions): AsyncIterable<QueryRow>;
   /** One page (default 50 rows) and the opaque cursor of the next. */
   page(q?: QueryOptions): Promise<Page>;
-  /** Messages by id, in the order asked; unknown ids are left out. */
-  get(ids: readonly string[], platform?: string): Promise<QueryRow[]>;
-  /** Read-only SQL over views messages, contacts, events, conversations. */
+  /**
+   * Messages by id, in the order asked; unknown ids are left out. Ids are bare ("1000000000042", of `platform`,
+   * or of any platform without it) or prefixed as the REST API writes them ("wechat:1000000000042"). Edited
+   * messages carry their current text (`edited`, `edited_at`); deleted ones are left out unless `includeDeleted`.
+   */
+  get(ids: readonly string[], platform?: string, opts?: { includeDeleted?: boolean }): Promise<QueryRow[]>;
+  /**
+   * Read-only SQL over views messages (the current view), messages_all, contacts, events, conversations,
+   * revocations, message_changes; with several statements, the rows of the last one.
+   */
   sql(query: string): AsyncIterable<QueryRow>;
   ingest(inputs: readonly string[], opts?: IngestOptions): Promise<IngestSummary>;
   stats(): Promise<LakeStats>;
@@ -70,13 +77,13 @@ export async function openLake(options: OpenLakeOptions = {}): Promise<ChatLake>
     async page(q) {
       return (await lake.query()).page(resolve(q));
     },
-    async get(ids, platform) {
-      return (await lake.query()).get(ids, platform);
+    async get(ids, platform, opts) {
+      return (await lake.query()).get(ids, platform, { includeDeleted: opts?.includeDeleted });
     },
     async *sql(query) {
       const session = await SqlSession.open(lake.catalog, lake.config.lakeDir);
       try {
-        for await (const { rows } of session.run(query)) yield* rows;
+        for await (const { rows, last } of session.run(query)) if (last) yield* rows;
       } finally {
         session.close();
       }

@@ -196,6 +196,33 @@ export class KyselyServiceReader implements ServiceCatalog {
     if (f.target !== undefined) q = q.where('target', '=', f.target);
     return (await q.execute()).map(toAudit);
   }
+
+  async allMessageChanges(): Promise<MessageChangeRow[]> {
+    const rows = await this.db
+      .selectFrom('message_changes')
+      .selectAll()
+      .orderBy('platform')
+      .orderBy('message_id')
+      .orderBy('version')
+      .execute();
+    return rows.map((r) => ({
+      platform: r.platform,
+      messageId: r.message_id,
+      version: num(r.version),
+      change: r.change as MessageChangeKind,
+      text: r.text,
+      actor: r.actor,
+      at: num(r.at),
+    }));
+  }
+
+  async messageChangeCount(): Promise<number> {
+    const r = await this.db
+      .selectFrom('message_changes')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    return num(r?.n ?? 0);
+  }
 }
 
 /** The service half of what one catalog transaction may do. */

@@ -21,6 +21,10 @@ export interface ServiceCatalog {
   auditLog(): Promise<AuditRow[]>;
   /** A page of the audit log, oldest first: entries after `afterId` matching the filters, at most `limit`. */
   auditEntries(filter: AuditFilter): Promise<AuditRow[]>;
+  /** Every message change, by platform, message and version (reads build the current view from them). */
+  allMessageChanges(): Promise<MessageChangeRow[]>;
+  /** How many message changes there are: they are only ever added, so the count versions them. */
+  messageChangeCount(): Promise<number>;
 }
 
 export interface ServiceWriter {

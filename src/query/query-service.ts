@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { type DuckDBConnection, VARCHAR } from '@duckdb/node-api';
+import { join, relative } from 'node:path';
+import {
+  BOOLEAN,
+  type DuckDBConnection,
+  DuckDBTimestampTZValue,
+  TIMESTAMPTZ,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import type { HotFilter, HotRecordRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
@@ -14,6 +20,8 @@ import { catalogSnapshot } from './catalog-snapshot.js';
 import type { CursorCodec } from './cursor-codec.js';
 import { hotMessageRow } from './hot-message-row.js';
 import type { MessageQuery, QueryRow } from './message-query.js';
+import { messageStates, stateKey } from './message-state.js';
+import { ID_PLATFORMS, resolvePlatformIds, splitPlatformId } from './platform-id.js';
 
 const SHAPE: Record<Dataset, { time: string; id: string }> = {
   messages: { time: 'sent_at', id: 'message_id' },
@@ -42,6 +50,8 @@ export interface Page {
 export class QueryService {
   private revocationsVersion = -1;
   private revocationsLoad: Promise<void> = Promise.resolve();
+  private statesVersion = -1;
+  private statesLoad: Promise<void> = Promise.resolve();
   private hotTables = 0;
   /**
    * Runs of one conversation's messages read ahead of a page, newest first, per conversation-level query
@@ -70,7 +80,11 @@ export class QueryService {
   }
 
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
-  async *rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
+  rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
+    return this.rowsOf(resolvePlatformIds(q));
+  }
+
+  private async *rowsOf(q: MessageQuery): AsyncGenerator<QueryRow[]> {
     const window = windowKey(q);
     if (window && q.limit !== undefined) {
       const limit = q.limit;
@@ -98,7 +112,8 @@ export class QueryService {
         }
         return;
       } catch (error) {
-        if (yielded || attempt === VANISHED_ATTEMPTS || !this.vanished(error)) throw error;
+        if (yielded || attempt === VANISHED_ATTEMPTS || !this.vanished(error))
+          throw await this.missing(error);
       }
     }
   }
@@ -109,9 +124,28 @@ export class QueryService {
       try {
         return await read();
       } catch (error) {
-        if (attempt === VANISHED_ATTEMPTS || !this.vanished(error)) throw error;
+        if (attempt === VANISHED_ATTEMPTS || !this.vanished(error)) throw await this.missing(error);
       }
     }
+  }
+
+  /**
+   * A read that still finds a listed file gone after listing the files again, and the catalog still registers
+   * it: the file is missing from the lake (deleted, or lost with a disk). Said as such, naming the file and
+   * the repair; any other error is returned as it is.
+   */
+  private async missing(error: unknown): Promise<unknown> {
+    if (!this.vanished(error)) return error;
+    const path = /"([^"]+)"/.exec((error as Error).message)?.[1];
+    if (!path) return error;
+    const registered = (await this.catalog.dataFiles()).some((f) => join(this.lakeDir, f.path) === path);
+    if (!registered) return error;
+    const name = relative(this.lakeDir, path);
+    return new ChatlakeError(
+      'integrity',
+      `lake file ${name} is missing: the catalog lists it but it is not in ${this.lakeDir}`,
+      'run chatlake validate --repair, then ingest the source again',
+    );
   }
 
   /**
@@ -140,6 +174,7 @@ export class QueryService {
           hotRows: hot.length,
           hotLastId: hot.reduce((max, r) => Math.max(max, r.id), 0),
           revocations: await this.catalog.revocationCount(),
+          changes: await this.catalog.messageChangeCount(),
         }
       : null;
     const duck = await siblingConnection(this.duck);
@@ -152,7 +187,7 @@ export class QueryService {
       // A limited read walks time-disjoint groups of sources in the query's order (1, 2, 4, … at a time) and
       // stops once it has enough rows: a page of a long history reads the files of a day or two, not all.
       // Read ahead for a window, each group gives up to WINDOW_ROWS rows: a prefix of the whole result.
-      const columns = selectColumns(dataset, q.columns);
+      const columns = selectColumns(dataset, q.columns, q.includeDeleted);
       const marks = dataset === 'messages' && columns.includes('revoked');
       let need = Math.max(0, Math.floor(q.limit));
       let take = window ? Math.max(need, WINDOW_ROWS) : need;
@@ -265,8 +300,9 @@ export class QueryService {
     const files = await this.catalog.dataFilesVersion(dataset);
     const hot = await this.catalog.hotSummary(hotFilter(q));
     const revocations = await this.catalog.revocationCount();
+    const changes = await this.catalog.messageChangeCount();
     if ((await this.catalog.dataFilesVersion(dataset)) !== files) return null;
-    return { files, hotRows: hot.rows, hotLastId: hot.lastId ?? 0, revocations };
+    return { files, hotRows: hot.rows, hotLastId: hot.lastId ?? 0, revocations, changes };
   }
 
   /**
@@ -314,14 +350,14 @@ export class QueryService {
     // A compaction in between moved hot rows into files: read as usual.
     if (fresh.length > WINDOW_ROWS || (await this.catalog.dataFilesVersion('messages')) !== files)
       return null;
-    const columns = selectColumns('messages', q.columns);
+    const columns = selectColumns('messages', q.columns, q.includeDeleted);
     const rows = fresh
       .map((r) =>
         hotMessageRow(JSON.parse(r.record) as Message, [...columns, 'platform', 'message_id', 'kind']),
       )
       .filter((r) => !q.withoutStatus || r.kind !== 'status')
       .sort((a, b) => compareKeys(rowKey(b), rowKey(a)));
-    const added = await this.finishRows(rows, columns);
+    const added = await this.finishRows(await this.applyStates(rows, q.includeDeleted === true), columns);
     // The newest WINDOW_ROWS rows stay (a prefix of the result, like any window).
     const kept = [...added, ...w.rows].slice(0, WINDOW_ROWS);
     // A window read for a shorter page may not hold this one: read it as usual (or the page would end early).
@@ -377,34 +413,60 @@ export class QueryService {
   }
 
   /** One page of at most `limit` rows (default 50) and the cursor of the next. */
-  async page(q: MessageQuery): Promise<Page> {
+  async page(query: MessageQuery): Promise<Page> {
+    const q = resolvePlatformIds(query);
     const limit = q.limit ?? 50;
-    const rows: QueryRow[] = [];
-    for await (const batch of this.rows({ ...q, limit: limit + 1 })) rows.push(...batch);
+    const dataset = q.dataset ?? 'messages';
+    const { time, id } = SHAPE[dataset];
+    // The cursor is the last row's sort key: read it along when the columns asked leave it out, then drop it.
+    const asked = q.columns?.length ? q.columns : undefined;
+    const added = asked ? [time, id].filter((c) => !asked.includes(c)) : [];
+    const columns = asked && added.length ? [...asked, ...added] : q.columns;
+    let rows: QueryRow[] = [];
+    for await (const batch of this.rowsOf({ ...q, columns, limit: limit + 1 })) rows.push(...batch);
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const last = rows.at(-1);
-    const dataset = q.dataset ?? 'messages';
-    const { time, id } = SHAPE[dataset];
-    if (!more || !last) return { rows, cursor: null };
-    if (!(time in last) || !(id in last)) {
-      throw new ChatlakeError('invalid_argument', `paging needs the ${time} and ${id} columns in --columns`);
-    }
-    const after: [number, string] = [(last[time] as Date).getTime(), String(last[id])];
-    return { rows, cursor: this.cursors.encode({ after, query: queryDigest(q) }) };
+    const cursor =
+      more && last
+        ? this.cursors.encode({
+            after: [(last[time] as Date).getTime(), String(last[id])],
+            query: queryDigest(q),
+          })
+        : null;
+    if (added.length)
+      rows = rows.map((r) => {
+        const row = { ...r };
+        for (const c of added) delete row[c];
+        return row;
+      });
+    return { rows, cursor };
   }
 
   /** Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). */
-  async exportParquet(q: MessageQuery, path: string): Promise<number> {
-    return this.retryVanished(() => this.exportOnce(q, path));
+  /**
+   * Writes the whole result as a Parquet file (DuckDB writes it directly: constant memory). When nothing can
+   * match (no file or hot row in range): not_found, or with `emptyFile` a file with the columns and no rows.
+   */
+  async exportParquet(q: MessageQuery, path: string, opts: { emptyFile?: boolean } = {}): Promise<number> {
+    const resolved = resolvePlatformIds(q);
+    return this.retryVanished(() => this.exportOnce(resolved, path, opts.emptyFile === true));
   }
 
-  private async exportOnce(q: MessageQuery, path: string): Promise<number> {
+  private async exportOnce(q: MessageQuery, path: string, emptyFile: boolean): Promise<number> {
     const duck = await siblingConnection(this.duck);
     try {
       const dataset = q.dataset ?? 'messages';
       const { files, hot } = await catalogSnapshot(this.catalog, dataset, hotFilter(q), () => this.files(q));
       const sources = await this.withHot(duck, dataset, files, hot);
+      if (sources.length === 0 && emptyFile) {
+        const table = `empty_${dataset}_${++this.hotTables}`;
+        const columns = LAKE_DATASETS[dataset].columns.map((c) => `NULL::${c.type} AS "${c.name}"`);
+        await duck.run(
+          `CREATE TEMP TABLE ${table} AS SELECT ${columns.join(', ')}, NULL::VARCHAR AS raw LIMIT 0`,
+        );
+        sources.push({ table, minTime: 0, maxTime: 0 });
+      }
       if (sources.length === 0) throw new ChatlakeError('not_found', 'no rows match; nothing written');
       const plan = await this.statement(duck, q, sources);
       const reader = await duck.runAndReadAll(
@@ -418,14 +480,68 @@ export class QueryService {
   }
 
   /**
-   * Messages by id: the catalog's identity index names each id's partition, so only those files are read;
-   * ids still in the hot tier come from there.
+   * Messages by id, in the order asked: the catalog's identity index names each id's partition, so only those
+   * files are read; ids still in the hot tier come from there. An id may carry its platform
+   * ("wechat:1000000000042"); a bare one is of `platform`, or, without it, of any platform that has it.
+   * Edits are applied and deleted messages left out (`includeDeleted`: kept, marked by `deleted`);
+   * `original`: the messages as stored, deleted ones included, without their edits (the REST API applies them
+   * itself), by their exact ids on `platform` (default wechat): no prefix is read.
    */
-  async get(ids: readonly string[], platform = 'wechat'): Promise<QueryRow[]> {
-    return this.retryVanished(() => this.getOnce(ids, platform));
+  async get(
+    ids: readonly string[],
+    platform?: string,
+    opts: { includeDeleted?: boolean; original?: boolean } = {},
+  ): Promise<QueryRow[]> {
+    if (opts.original) {
+      // The exact ids of one platform (the REST API's own reads, whose ids are already split).
+      const exact = [...new Set(ids)];
+      const of = platform ?? 'wechat';
+      const rows = await this.retryVanished(() => this.getOnce(exact, of, opts));
+      const found = new Map(rows.map((r) => [String(r.message_id), r]));
+      return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+    }
+    const byPlatform = new Map<string, string[]>();
+    const add = (p: string, id: string) => byPlatform.set(p, [...(byPlatform.get(p) ?? []), id]);
+    for (const text of ids) {
+      const split = splitPlatformId(text);
+      if (split.platform !== undefined && platform !== undefined && split.platform !== platform) {
+        throw new ChatlakeError(
+          'invalid_argument',
+          `message id "${text}" is a ${split.platform} id but the platform asked is "${platform}"`,
+          `drop the platform or the "${split.platform}:" prefix`,
+        );
+      }
+      if (split.platform !== undefined || platform !== undefined) add(split.platform ?? platform!, split.id);
+      else for (const p of ID_PLATFORMS) add(p, split.id);
+    }
+    const found = new Map<string, QueryRow>();
+    for (const [p, list] of byPlatform) {
+      const unique = [...new Set(list)];
+      for (const row of await this.retryVanished(() => this.getOnce(unique, p, opts)))
+        found.set(stateKey(p, String(row.message_id)), row);
+    }
+    const out: QueryRow[] = [];
+    const seen = new Set<string>();
+    for (const text of ids) {
+      const split = splitPlatformId(text);
+      const platforms = split.platform ?? platform;
+      for (const p of platforms === undefined ? ID_PLATFORMS : [platforms]) {
+        const key = stateKey(p, split.id);
+        const row = found.get(key);
+        if (row && !seen.has(key)) {
+          seen.add(key);
+          out.push(row);
+        }
+      }
+    }
+    return out;
   }
 
-  private async getOnce(ids: readonly string[], platform: string): Promise<QueryRow[]> {
+  private async getOnce(
+    ids: readonly string[],
+    platform: string,
+    opts: { includeDeleted?: boolean; original?: boolean },
+  ): Promise<QueryRow[]> {
     const partitions = [
       ...new Set((await this.catalog.keyPartitions('messages', platform, [...ids])).values()),
     ];
@@ -443,9 +559,10 @@ export class QueryService {
         `SELECT m.* FROM ${this.scan(sources)} ` +
         `WHERE m.platform = $1 AND m.message_id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})`;
       const reader = await duck.runAndReadAll(sql, [platform, ...ids]);
-      const rows = await this.finishRows(reader.getRowObjectsJS() as QueryRow[], datasetColumns('messages'));
-      const found = new Map(rows.map((r) => [String(r.message_id), r]));
-      return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+      const read = reader.getRowObjectsJS() as QueryRow[];
+      if (opts.original) return this.finishRows(read, STORED_COLUMNS);
+      const current = await this.applyStates(read, opts.includeDeleted === true);
+      return this.finishRows(current, datasetColumns('messages', opts.includeDeleted));
     } finally {
       duck.closeSync();
     }
@@ -520,6 +637,28 @@ export class QueryService {
       if (!Number.isFinite(ms)) throw new ChatlakeError('invalid_argument', `not a time: ${ms}`);
       return bind(BigInt(Math.floor(ms)) * 1000n);
     };
+    const columns = selectColumns(dataset, q.columns, q.includeDeleted);
+    // Edits and deletions (API message changes) apply through a join of their current states, when any exist.
+    const states = dataset === 'messages' && (await this.catalog.messageChangeCount()) > 0;
+    if (states) await this.loadStates(duck);
+    const expr = (c: string): string => {
+      if (dataset !== 'messages') return `m."${c}"`;
+      switch (c) {
+        case 'text':
+        case 'content':
+          return states ? `CASE WHEN s.edited_at IS NULL THEN m."${c}" ELSE s.text END` : `m."${c}"`;
+        case 'edited':
+          return states ? 's.edited_at IS NOT NULL' : 'false';
+        case 'edited_at':
+          return states ? 's.edited_at' : 'NULL::TIMESTAMPTZ';
+        case 'deleted':
+          return states ? 's.deleted IS TRUE' : 'false';
+        case 'revoked':
+          return 'r.message_id IS NOT NULL';
+        default:
+          return `m."${c}"`;
+      }
+    };
     const where: string[] = [];
     if (q.from !== undefined) where.push(`m.${time} >= make_timestamptz(${micros(q.from)}::BIGINT)`);
     if (q.to !== undefined) where.push(`m.${time} < make_timestamptz(${micros(q.to)}::BIGINT)`);
@@ -528,8 +667,9 @@ export class QueryService {
       if (q.conversation) where.push(`m.conversation_id = ${bind(q.conversation)}`);
       if (q.sender) where.push(`m.sender_id = ${bind(q.sender)}`);
       if (q.type) where.push(typeFilter(q.type, bind));
-      if (q.text) where.push(`contains(lower(m.text), lower(${bind(q.text)}))`);
+      if (q.text) where.push(`contains(lower(${expr('text')}), lower(${bind(q.text)}))`);
       if (q.withoutStatus) where.push("m.kind <> 'status'");
+      if (states && !q.includeDeleted) where.push('s.deleted IS NOT TRUE');
     } else if (q.type && dataset === 'events') where.push(`m.event_type = ${bind(q.type)}`);
     const desc = q.order === 'desc';
     const keyset = this.keyset(q);
@@ -539,32 +679,53 @@ export class QueryService {
       const ts = `make_timestamptz(${micros(t)}::BIGINT)`;
       where.push(`(m.${time} ${cmp} ${ts} OR (m.${time} = ${ts} AND m.${id} ${cmp} ${bind(after)}))`);
     }
-    const columns = selectColumns(dataset, q.columns);
-    const scan = this.scan(sources);
+    const scan = `${this.scan(sources)}${states ? ` ${STATES_JOIN}` : ''}`;
     const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
     const order = `ORDER BY m.${time} ${desc ? 'DESC' : 'ASC'}, m.${id} ${desc ? 'DESC' : 'ASC'}`;
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    const select = (c: string) => (c === 'revoked' ? 'r.message_id IS NOT NULL AS revoked' : `m."${c}"`);
+    const select = (names: readonly string[]) => names.map((c) => `${expr(c)} AS "${c}"`).join(', ');
     if (dataset !== 'messages' || !columns.includes('revoked')) {
-      return {
-        sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan}${filter} ${order}${limit}`,
-        params,
-      };
+      return { sql: `SELECT ${select(columns)} FROM ${scan}${filter} ${order}${limit}`, params };
     }
     if (limit) {
       // A page: `revoked` is set after the read from the catalog (finishRows), which is cheaper than a join.
       const picked = [...new Set([...columns.filter((c) => c !== 'revoked'), 'platform', id])];
-      return {
-        sql: `SELECT ${picked.map((c) => `m."${c}"`).join(', ')} FROM ${scan}${filter} ${order}${limit}`,
-        params,
-      };
+      return { sql: `SELECT ${select(picked)} FROM ${scan}${filter} ${order}${limit}`, params };
     }
     await this.loadRevocations(duck);
     const revokedJoin = 'LEFT JOIN revocations r ON r.platform = m.platform AND r.message_id = m.message_id';
     return {
-      sql: `SELECT ${columns.map(select).join(', ')} FROM ${scan} ${revokedJoin}${filter} ${order}`,
+      sql: `SELECT ${select(columns)} FROM ${scan} ${revokedJoin}${filter} ${order}`,
       params,
     };
+  }
+
+  /**
+   * Rows read without the states' join (the hot rows a window is extended with, messages by id) with their
+   * current state from one catalog lookup of their ids: edited text and marks; deleted ones left out unless
+   * `includeDeleted`, which marks them.
+   */
+  private async applyStates(rows: QueryRow[], includeDeleted: boolean): Promise<QueryRow[]> {
+    const ids = new Map<string, string[]>();
+    for (const r of rows) {
+      const platform = String(r.platform);
+      ids.set(platform, [...(ids.get(platform) ?? []), String(r.message_id)]);
+    }
+    const changes = [];
+    for (const [platform, list] of ids) changes.push(...(await this.catalog.messageChanges(platform, list)));
+    const states = messageStates(changes);
+    return rows.flatMap((r) => {
+      const state = states.get(stateKey(String(r.platform), String(r.message_id)));
+      if (state?.deleted && !includeDeleted) return [];
+      const row: QueryRow = { ...r, edited: false, edited_at: null, deleted: state?.deleted ?? false };
+      if (state && state.editedAt !== null) {
+        row.edited = true;
+        row.edited_at = new Date(state.editedAt);
+        if ('text' in r) row.text = state.text;
+        if ('content' in r) row.content = state.text;
+      }
+      return [row];
+    });
   }
 
   /**
@@ -617,6 +778,42 @@ export class QueryService {
     await duck.run('CREATE OR REPLACE TABLE revocations AS SELECT * FROM revocations_next');
     this.revocationsVersion = version;
   }
+
+  /**
+   * The current state of every changed message (edited text and time, deleted), as a table of the shared
+   * in-memory database that statements join; reloaded when the catalog holds a different number of changes
+   * (they are only ever added).
+   */
+  private loadStates(duck: DuckDBConnection): Promise<void> {
+    const load = this.statesLoad.then(() => this.reloadStates(duck));
+    this.statesLoad = load.catch(() => {});
+    return load;
+  }
+
+  private async reloadStates(duck: DuckDBConnection): Promise<void> {
+    const version = await this.catalog.messageChangeCount();
+    if (version === this.statesVersion) return;
+    const states = [...messageStates(await this.catalog.allMessageChanges())];
+    await duck.run(
+      'CREATE OR REPLACE TABLE message_states_next (platform VARCHAR, message_id VARCHAR, deleted BOOLEAN, text VARCHAR, edited_at TIMESTAMPTZ)',
+    );
+    await appendColumns(
+      duck,
+      'message_states_next',
+      [VARCHAR, VARCHAR, BOOLEAN, VARCHAR, TIMESTAMPTZ],
+      [
+        states.map(([key]) => key.split('\0')[0]!),
+        states.map(([key]) => key.slice(key.indexOf('\0') + 1)),
+        states.map(([, s]) => s.deleted),
+        states.map(([, s]) => s.text),
+        states.map(([, s]) =>
+          s.editedAt === null ? null : new DuckDBTimestampTZValue(BigInt(s.editedAt) * 1000n),
+        ),
+      ],
+    );
+    await duck.run('CREATE OR REPLACE TABLE message_states AS SELECT * FROM message_states_next');
+    this.statesVersion = version;
+  }
 }
 
 /** The hot-tier rows a query can match. */
@@ -633,13 +830,15 @@ function hotFilter(q: MessageQuery): HotFilter {
 
 /**
  * What a window was read from: the dataset's files, its hot rows (how many, and the newest id: ids only
- * grow), and the revocations (only ever added). Any change makes the next page read again.
+ * grow), the revocations and the message changes (both only ever added). Any change makes the next page read again.
  */
 interface Sources {
   files: string;
   hotRows: number;
   hotLastId: number;
   revocations: number;
+  /** Message changes (edits, deletes, restores: only ever added). */
+  changes: number;
 }
 
 const sameSources = (a: Sources, b: Sources | null): boolean =>
@@ -647,7 +846,8 @@ const sameSources = (a: Sources, b: Sources | null): boolean =>
   a.files === b.files &&
   a.hotRows === b.hotRows &&
   a.hotLastId === b.hotLastId &&
-  a.revocations === b.revocations;
+  a.revocations === b.revocations &&
+  a.changes === b.changes;
 
 /** A run of a conversation's messages read ahead: every matching row below `start`, newest first. */
 interface Window {
@@ -669,6 +869,7 @@ type Bound = [number, string] | null;
 
 /** Reads of files that vanished meanwhile are made again, this many times in all at most. */
 const VANISHED_ATTEMPTS = 3;
+const STATES_JOIN = 'LEFT JOIN message_states s ON s.platform = m.platform AND s.message_id = m.message_id';
 const WINDOW_ROWS = 500;
 const WINDOWS_PER_QUERY = 8;
 /** ≈ 50–100 MB of rows at a few hundred bytes to a few KB each (the page cache before held up to 26k). */
@@ -757,14 +958,28 @@ function typeFilter(type: string, bind: (v: string) => string): string {
   return `m.kind = ${bind(type)}`;
 }
 
-export function datasetColumns(dataset: Dataset): string[] {
+/**
+ * A dataset's columns: its Parquet columns and `raw`; for messages then `revoked`, `edited` (changed through the
+ * API: `text` and `content` are the last edit's text), `edited_at` (null when never edited) and, when deleted
+ * messages are included, `deleted`.
+ */
+export function datasetColumns(dataset: Dataset, includeDeleted = false): string[] {
   const names = LAKE_DATASETS[dataset].columns.map((c) => c.name);
-  return dataset === 'messages' ? [...names, 'raw', 'revoked'] : [...names, 'raw'];
+  if (dataset !== 'messages') return [...names, 'raw'];
+  return [...names, 'raw', 'revoked', 'edited', 'edited_at', ...(includeDeleted ? ['deleted'] : [])];
 }
 
-function selectColumns(dataset: Dataset, asked: string[] | undefined): string[] {
-  const all = datasetColumns(dataset);
-  if (!asked || asked.length === 0) return all.filter((c) => c !== 'raw');
+/** The columns of messages as stored, before any change applies (what `get` returns with `original`). */
+const STORED_COLUMNS = [...LAKE_DATASETS.messages.columns.map((c) => c.name), 'raw', 'revoked'];
+
+/** The columns `rows`/`page` return for a query: its `columns`, or its dataset's default ones (no `raw`). */
+export function outputColumns(q: MessageQuery): string[] {
+  return selectColumns(q.dataset ?? 'messages', q.columns, q.includeDeleted);
+}
+
+function selectColumns(dataset: Dataset, asked: string[] | undefined, includeDeleted?: boolean): string[] {
+  const all = datasetColumns(dataset, true);
+  if (!asked || asked.length === 0) return datasetColumns(dataset, includeDeleted).filter((c) => c !== 'raw');
   const unknown = asked.filter((c) => !all.includes(c));
   if (unknown.length > 0) {
     throw new ChatlakeError(

@@ -84,7 +84,7 @@ export class MessageService {
     const id: PublicId = { platform: API_PLATFORM, id: messageId };
     // A client-chosen id that is taken: answered now, as the repeat it is or as a conflict.
     if (opts.async && input.id !== undefined) {
-      const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM);
+      const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM, { original: true });
       if (row) return { status: 202, id: this.repeatOf(row, message, input).id };
     }
     const accepted = this.hot.accept({
@@ -103,7 +103,7 @@ export class MessageService {
     }
     const outcome = await accepted;
     if (outcome.duplicates > 0) {
-      const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM);
+      const [row] = await (await this.lake.query()).get([messageId], API_PLATFORM, { original: true });
       if (!row)
         throw new ChatlakeError('conflict', `message ${formatId(API_PLATFORM, messageId)} exists already`);
       this.repeatOf(row, message, input);
@@ -224,7 +224,7 @@ export class MessageService {
   }
 
   async get(msg: PublicId, includeDeleted = false): Promise<ApiMessage> {
-    const rows = await (await this.lake.query()).get([msg.id], msg.platform);
+    const rows = await (await this.lake.query()).get([msg.id], msg.platform, { original: true });
     const row = rows[0];
     if (!row) throw new ChatlakeError('not_found', `no message ${msg.platform}:${msg.id}`);
     const changes = await this.changesOf(msg.platform, rows);
@@ -238,7 +238,7 @@ export class MessageService {
     msg: PublicId,
   ): Promise<{ version: number; text: string | null; at: string; actor: string | null }[]> {
     const current = await this.get(msg, true);
-    const [row] = await (await this.lake.query()).get([msg.id], msg.platform);
+    const [row] = await (await this.lake.query()).get([msg.id], msg.platform, { original: true });
     const original = apiMessage(row!);
     const changes = await this.lake.catalog.messageChanges(msg.platform, [msg.id]);
     let version = 1;

@@ -360,5 +360,44 @@ export function serviceCatalogConformance(
         expect((await c.auditEntries({ limit: 1 }))[0]).toEqual(all[0]);
       }),
     );
+
+    it(
+      'lists every message change in (platform, message, version) order and counts them',
+      withCatalog(async (c) => {
+        expect(await c.messageChangeCount()).toBe(0);
+        expect(await c.allMessageChanges()).toEqual([]);
+        const change = (platform: string, messageId: string, kind: 'edit' | 'delete', at: number) =>
+          c.write((tx) =>
+            tx.addMessageChange({
+              platform,
+              messageId,
+              change: kind,
+              text: kind === 'edit' ? `t${at}` : null,
+              actor: 'a',
+              at,
+            }),
+          );
+        await change('wechat', 'm2', 'edit', 1);
+        await change('chatlake', 'm9', 'delete', 2);
+        await change('wechat', 'm1', 'delete', 3);
+        await change('wechat', 'm2', 'delete', 4);
+        expect(await c.messageChangeCount()).toBe(4);
+        expect(
+          (await c.allMessageChanges()).map((r) => [
+            r.platform,
+            r.messageId,
+            r.version,
+            r.change,
+            r.text,
+            r.at,
+          ]),
+        ).toEqual([
+          ['chatlake', 'm9', 1, 'delete', null, 2],
+          ['wechat', 'm1', 1, 'delete', null, 3],
+          ['wechat', 'm2', 1, 'edit', 't1', 1],
+          ['wechat', 'm2', 2, 'delete', null, 4],
+        ]);
+      }),
+    );
   });
 }

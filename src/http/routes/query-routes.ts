@@ -1,9 +1,12 @@
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { MessageQuery } from '../../query/message-query.js';
 import { rowWriter } from '../../query/output/row-writer.js';
-import { datasetColumns } from '../../query/query-service.js';
+import { outputColumns } from '../../query/query-service.js';
 import { timeBound } from '../../query/time-bound.js';
 import type { ServiceContext } from '../service-context.js';
 import { Cursor } from './schemas.js';
@@ -21,8 +24,13 @@ const Filters = {
   text: Type.Optional(Type.String({ maxLength: 256 })),
   columns: Type.Optional(Type.String({ maxLength: 1000 })),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  includeDeleted: Type.Optional(
+    Type.Boolean({ description: 'also messages deleted through the API, marked by a deleted column' }),
+  ),
 };
-type FilterQuery = { [K in keyof typeof Filters]?: string };
+type FilterQuery = { [K in Exclude<keyof typeof Filters, 'includeDeleted'>]?: string } & {
+  includeDeleted?: boolean;
+};
 
 /** The analyst endpoints over the query service: a page of rows as JSON, or a streamed export. */
 export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -41,6 +49,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       .map((c) => c.trim())
       .filter(Boolean),
     order: q.order as MessageQuery['order'],
+    includeDeleted: q.includeDeleted,
   });
   app.get(
     '/query',
@@ -73,20 +82,39 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
         querystring: Type.Object(
           {
             ...Filters,
-            format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv')], { default: 'jsonl' }),
+            format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv'), Type.Literal('parquet')], {
+              default: 'jsonl',
+            }),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (req, reply) => {
-      const q = req.query as FilterQuery & { format: 'jsonl' | 'csv' };
+      const q = req.query as FilterQuery & { format: 'jsonl' | 'csv' | 'parquet' };
       const query = toQuery(q);
       const service = await ctx.lake.query();
+      if (q.format === 'parquet') {
+        // DuckDB writes the whole result to a temporary file (constant memory), which is then streamed.
+        const dir = mkdtempSync(join(tmpdir(), 'chatlake-export-'));
+        const path = join(dir, 'export.parquet');
+        try {
+          await service.exportParquet(query, path, { emptyFile: true });
+        } catch (error) {
+          rmSync(dir, { recursive: true, force: true });
+          throw error;
+        }
+        const file = createReadStream(path);
+        file.on('close', () => rmSync(dir, { recursive: true, force: true }));
+        return reply
+          .header('content-type', 'application/vnd.apache.parquet')
+          .header('content-disposition', 'attachment; filename="chatlake-export.parquet"')
+          .send(file);
+      }
       const rows = service.rows(query);
       const first = await rows.next();
       const out = new PassThrough();
-      const columns = query.columns ?? datasetColumns(query.dataset ?? 'messages').filter((c) => c !== 'raw');
+      const columns = outputColumns(query);
       const writer = rowWriter(q.format, out, columns, ctx.lake.localDay);
       void (async () => {
         try {

@@ -43,9 +43,12 @@ export function sink(out: Writable): (text: string) => Promise<void> {
         });
 }
 
-/** A value as JSON/CSV want it: instants as ISO-8601 UTC, big integers as strings. */
+/**
+ * A value as JSON/CSV want it: instants as ISO-8601 UTC, 64-bit integers (counts, sums) as numbers, or as
+ * strings beyond 2^53 where a JSON number would lose digits.
+ */
 export function plainValue(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   return v;
 }
