@@ -32,7 +32,16 @@ const FORMATS = [...TEXT_FORMATS, 'parquet'] as const;
 /** A page larger than this is an export: leave --limit out to stream every row. */
 const MAX_LIMIT = 1_000_000;
 
-const TABLE_COLUMNS = ['sent_at', 'conversation_id', 'sender_id', 'kind', 'text', 'message_id', 'revoked'];
+const TABLE_COLUMNS = [
+  'sent_at',
+  'conversation_id',
+  'sender_id',
+  'kind',
+  'text',
+  'message_id',
+  'revoked',
+  'edited',
+];
 
 export function queryCommand(program: Command): void {
   program
@@ -81,14 +90,14 @@ Examples:
       const lake = await openLake(globalFlags(cmd));
       try {
         const service = await lake.query();
-        const { datasetColumns } = await import('../query/query-service.js');
+        const { datasetColumns, outputColumns } = await import('../query/query-service.js');
         const dataset = flags.dataset;
         const format = flags.format ?? (process.stdout.isTTY && !flags.output ? 'table' : 'jsonl');
         const columns = flags.columns
           ?.split(',')
           .map((c) => c.trim())
           .filter(Boolean);
-        checkColumns(dataset, columns, datasetColumns(dataset));
+        checkColumns(dataset, columns, datasetColumns(dataset, flags.includeDeleted));
         const q: MessageQuery = {
           dataset,
           from: flags.from === undefined ? undefined : timeBound(flags.from, lake.localDay, 'from'),
@@ -98,7 +107,11 @@ Examples:
           sender: flags.sender,
           type: flags.type,
           text: flags.text,
-          columns: columns ?? (format === 'table' && dataset === 'messages' ? TABLE_COLUMNS : undefined),
+          columns:
+            columns ??
+            (format === 'table' && dataset === 'messages'
+              ? [...TABLE_COLUMNS, ...(flags.includeDeleted ? ['deleted'] : [])]
+              : undefined),
           order: flags.order,
           limit: flags.limit,
           cursor: flags.cursor,
@@ -112,12 +125,7 @@ Examples:
           return;
         }
         const out = flags.output ? createWriteStream(flags.output) : process.stdout;
-        const writer = rowWriter(
-          format as TextFormat,
-          out,
-          q.columns ?? datasetColumns(dataset).filter((c) => c !== 'raw'),
-          lake.localDay,
-        );
+        const writer = rowWriter(format as TextFormat, out, outputColumns(q), lake.localDay);
         if (q.limit !== undefined) {
           const page = await service.page(q);
           await writer.write(page.rows);

@@ -172,6 +172,10 @@ export function textReply(description: string, types: readonly string[], format?
 export const DEFAULT_REPLIES: Record<string, Record<number, unknown>> = {
   'GET /api/v1/query': { 200: QueryPageSchema },
   'GET /api/v1/export': {
-    200: textReply('The rows, streamed', ['application/x-ndjson', 'text/csv']),
+    200: textReply('The rows, streamed (Parquet: a file written by DuckDB)', [
+      'application/x-ndjson',
+      'text/csv',
+      'application/vnd.apache.parquet',
+    ]),
   },
 };
