@@ -25,8 +25,9 @@ export async function webhookBodies(
 }
 
 /**
- * An endless source of distinct bodies over a pool: body i is pool[i % n] with its msg_id made
- * msgIdOf(startIndex + i), so ids never repeat however long a run goes.
+ * An endless source of distinct bodies over a pool made by `webhookBodies` with the same `startIndex` and
+ * `seed`: body i is pool[i % n] with its msg_id made msgIdOf(startIndex + i, seed), so ids never repeat however
+ * long a run goes.
  */
 export class BodySource {
   private next = 0;
@@ -34,6 +35,7 @@ export class BodySource {
   constructor(
     private readonly pool: readonly string[],
     private readonly startIndex: number,
+    private readonly seed = 1,
   ) {}
 
   get taken(): number {
@@ -43,9 +45,9 @@ export class BodySource {
   take(): { body: string; msgId: string } {
     const i = this.next++;
     const base = this.pool[i % this.pool.length]!;
-    const msgId = msgIdOf(this.startIndex + i);
+    const msgId = msgIdOf(this.startIndex + i, this.seed);
     if (i < this.pool.length) return { body: base, msgId };
-    const old = msgIdOf(this.startIndex + (i % this.pool.length));
+    const old = msgIdOf(this.startIndex + (i % this.pool.length), this.seed);
     return { body: base.replace(`"msg_id":"${old}"`, `"msg_id":"${msgId}"`), msgId };
   }
 }

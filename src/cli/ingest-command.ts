@@ -18,7 +18,7 @@ export function ingestCommand(program: Command): void {
       oneOf(INPUT_PLATFORMS),
       'wechat',
     )
-    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', numberIn(0.0625, 1024))
+    .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', numberIn(0.01, 1024))
     .option('--json', 'print one JSON summary object instead of text')
     .option('--no-progress', 'no progress bar even on a terminal')
     .addHelpText(

@@ -67,7 +67,7 @@ describe('two service nodes on one PostgreSQL catalog and one lake', () => {
     const env = { ...HOT_ENV, CHATLAKE_DATABASE_URL: database.url };
     const serve = ['--data-dir', dataDir, 'serve', '--port', '0'];
     const pool = await webhookBodies(200, { startIndex: 0, seed: SEED % 100_000, days: 2 });
-    const load = new WebhookLoad(new BodySource(pool, 0), Rng.for(SEED, 1));
+    const load = new WebhookLoad(new BodySource(pool, 0, SEED % 100_000), Rng.for(SEED, 1));
     const nodes: ServerProcess[] = [];
     try {
       // Both start at once: migrations, the first admin token and the start-up cleanup race too.

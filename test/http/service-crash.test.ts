@@ -32,7 +32,7 @@ describe('the service under SIGKILL', () => {
     const lakeDir = join(dataDir, 'lake');
     const serve = ['--data-dir', dataDir, 'serve', '--port', '0'];
     const pool = await webhookBodies(200, { startIndex: 0, seed: SEED % 100_000, days: 2 });
-    const load = new WebhookLoad(new BodySource(pool, 0), Rng.for(SEED, 1));
+    const load = new WebhookLoad(new BodySource(pool, 0, SEED % 100_000), Rng.for(SEED, 1));
     const rounds: {
       mode: string;
       acked: number;

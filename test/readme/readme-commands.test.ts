@@ -139,6 +139,8 @@ interface World {
   pg: { url: string; drop(): Promise<void> };
   vars: Record<string, string>;
   conversationId?: string;
+  /** The id the README's message-posting curl answered (for `<message id>`). */
+  messageId?: string;
   service?: ShellProcess;
   /** A service command ran already (the first start is the one that prints the admin token). */
   started?: boolean;
@@ -239,6 +241,10 @@ function substitute(w: World, text: string): string {
     .replace(/--port 9000\b/, `--port ${w.port2}`)
     .replace(/postgres:\/\/\S+/g, w.pg.url)
     .replaceAll('7f3c…', '7f3c5e0a-readme-test');
+  if (out.includes('<message id>')) {
+    if (!w.messageId) throw new Error('no message was posted before this command names <message id>');
+    out = out.replaceAll('chatlake:<message id>', w.messageId).replaceAll('<message id>', w.messageId);
+  }
   if (out.includes('<id>')) {
     if (!w.conversationId) throw new Error('no conversation was created before this command names <id>');
     out = out.replaceAll('chatlake:<id>', w.conversationId).replaceAll('<id>', w.conversationId);
@@ -419,10 +425,28 @@ const CHECKS: { match: RegExp; check: (r: ShellResult, w: World) => void }[] = [
     },
   },
   {
-    match: /^npx chatlake sql "/,
+    match: /^npx chatlake sql "SELECT conversation_id/,
     check: (r) => {
       expect(r.code, show(r)).toBe(0);
       expect(r.stdout).toContain(README_ROOM);
+    },
+  },
+  {
+    match: /^npx chatlake sql "SELECT count\(\*\) FROM messages; SELECT count\(\*\) FROM contacts"/,
+    check: (r) => {
+      expect(r.code, show(r)).toBe(0);
+      const counts = jsonLines(r.stdout) as { 'count_star()': unknown }[];
+      expect(counts.length, 'both statements print their result').toBe(2);
+      for (const c of counts) expect(typeof c['count_star()'], show(r)).toBe('number');
+    },
+  },
+  {
+    match: /^npx chatlake sql "COPY .* TO 'images\.parquet'"/,
+    check: (r, w) => {
+      expect(r.code, show(r)).toBe(0);
+      const [written] = jsonLines(r.stdout) as { rows_written: number }[];
+      expect(written?.rows_written, show(r)).toBeGreaterThan(0);
+      expect(readFileSync(join(w.project, 'images.parquet')).subarray(0, 4).toString()).toBe('PAR1');
     },
   },
   {
@@ -561,6 +585,7 @@ describe('every README command runs as printed', () => {
             const id = (JSON.parse(r.stdout) as { id: string }).id;
             w.conversationId = id.includes(':') ? id : `chatlake:${id}`;
           }
+          if (/\/messages\s+-d/.test(e.text)) w.messageId = (JSON.parse(r.stdout) as { id: string }).id;
           return;
         }
         default: {
