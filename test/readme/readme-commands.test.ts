@@ -511,6 +511,15 @@ const CHECKS: { match: RegExp; check: (r: ShellResult, w: World) => void }[] = [
     },
   },
   {
+    match: /\/ack -d /,
+    check: (r) => {
+      expect(r.code, show(r)).toBe(0);
+      const body = JSON.parse(r.stdout) as { acks: { participantId: string; readAt: string | null }[] };
+      expect(body.acks, show(r)).toEqual([expect.objectContaining({ participantId: 'bob' })]);
+      expect(body.acks[0]!.readAt, 'state read sets readAt').not.toBeNull();
+    },
+  },
+  {
     match: /^curl /,
     check: (r) => {
       expect(r.code, show(r)).toBe(0);
