@@ -65,9 +65,6 @@ export class KyselyServiceReader implements ServiceCatalog, CatalogSql {
   tokens(): Promise<TokenRow[]> {
     return tokens.tokens(this);
   }
-  idempotencyEntry(scope: string, key: string): Promise<IdempotencyRow | null> {
-    return idempotency.idempotencyEntry(this, scope, key);
-  }
   auditLog(): Promise<AuditRow[]> {
     return audit.auditLog(this);
   }

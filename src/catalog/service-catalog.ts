@@ -17,7 +17,6 @@ export interface ServiceCatalog {
 
   tokenByHash(hash: string): Promise<TokenRow | null>;
   tokens(): Promise<TokenRow[]>;
-  idempotencyEntry(scope: string, key: string): Promise<IdempotencyRow | null>;
   auditLog(): Promise<AuditRow[]>;
   /** A page of the audit log, oldest first: entries after `afterId` matching the filters, at most `limit`. */
   auditEntries(filter: AuditFilter): Promise<AuditRow[]>;

@@ -27,20 +27,6 @@ export async function claimIdempotency(
   return toIdempotency(r);
 }
 
-export async function idempotencyEntry(
-  { db }: CatalogSql,
-  scope: string,
-  key: string,
-): Promise<IdempotencyRow | null> {
-  const r = await db
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return r ? toIdempotency(r) : null;
-}
-
 function toIdempotency(r: Selectable<CatalogSchema['idempotency_keys']>): IdempotencyRow {
   return {
     scope: r.scope,
