@@ -1,61 +1,22 @@
 import type { Conversation } from '../core/conversation.js';
 import type { Dataset } from '../core/lake-record.js';
+import type { ConversationStore, ConversationWriter } from './ports/conversation-store.js';
+import type { HotRecordStore, HotRecordWriter } from './ports/hot-record-store.js';
+import type { MessageChangeStore, MessageChangeWriter } from './ports/message-change-store.js';
+import type { TokenAuditStore, TokenAuditWriter } from './ports/token-audit-store.js';
 
 /** The catalog's service half: the hot tier, conversation metadata, message changes, tokens, idempotency, audit. */
-export interface ServiceCatalog {
-  /** Hot records in acceptance order (compaction), or filtered by conversation/time/keys (reads). */
-  hotRecords(filter: HotFilter): Promise<HotRecordRow[]>;
-  /** Totals of the hot records matching the filter's conversation/time/keys (all of them without one). */
-  hotSummary(filter?: HotFilter): Promise<HotSummary>;
+export interface ServiceCatalog
+  extends HotRecordStore,
+    ConversationStore,
+    MessageChangeStore,
+    TokenAuditStore {}
 
-  conversation(platform: string, conversationId: string): Promise<ConversationInfo | null>;
-  listConversations(filter: ConversationFilter): Promise<ConversationInfo[]>;
-  participants(platform: string, conversationId: string): Promise<ParticipantRow[]>;
-  /** Every change of these messages, oldest first. */
-  messageChanges(platform: string, messageIds: readonly string[]): Promise<MessageChangeRow[]>;
-  messageAcks(platform: string, messageId: string): Promise<MessageAckRow[]>;
-
-  tokenByHash(hash: string): Promise<TokenRow | null>;
-  tokens(): Promise<TokenRow[]>;
-  idempotencyEntry(scope: string, key: string): Promise<IdempotencyRow | null>;
-  auditLog(): Promise<AuditRow[]>;
-  /** A page of the audit log, oldest first: entries after `afterId` matching the filters, at most `limit`. */
-  auditEntries(filter: AuditFilter): Promise<AuditRow[]>;
-  /** Every message change, by platform, message and version (reads build the current view from them). */
-  allMessageChanges(): Promise<MessageChangeRow[]>;
-  /** How many message changes there are: they are only ever added, so the count versions them. */
-  messageChangeCount(): Promise<number>;
-}
-
-export interface ServiceWriter {
-  addHotRecords(rows: readonly NewHotRecord[]): Promise<void>;
-  /** Removes hot records (their rows are now in a registered file); returns how many were still there. */
-  removeHotRecords(ids: readonly number[]): Promise<number>;
-
-  /** Creates a conversation; false if it exists already. */
-  createConversation(c: NewConversation): Promise<boolean>;
-  updateConversationMetadata(platform: string, conversationId: string, metadata: string): Promise<boolean>;
-  upsertParticipants(rows: readonly ParticipantRow[]): Promise<void>;
-  removeParticipant(platform: string, conversationId: string, participantId: string): Promise<boolean>;
-  /** Appends a change as the message's next version; returns the version. */
-  addMessageChange(c: NewMessageChange): Promise<number>;
-  ackMessage(ack: MessageAckRow): Promise<void>;
-
-  addToken(t: NewToken): Promise<number>;
-  revokeToken(id: number, at: number): Promise<boolean>;
-  /** Inserts a pending key; returns the entry already there instead if the key exists. */
-  claimIdempotency(
-    scope: string,
-    key: string,
-    requestHash: string,
-    at: number,
-  ): Promise<IdempotencyRow | null>;
-  completeIdempotency(scope: string, key: string, status: number, body: string): Promise<void>;
-  releaseIdempotency(scope: string, key: string): Promise<void>;
-  purgeIdempotency(olderThan: number): Promise<number>;
-  /** Appends to the hash chain: hash = sha256(prev_hash + the entry). */
-  appendAudit(entry: NewAuditEntry): Promise<AuditRow>;
-}
+export interface ServiceWriter
+  extends HotRecordWriter,
+    ConversationWriter,
+    MessageChangeWriter,
+    TokenAuditWriter {}
 
 export interface HotFilter {
   dataset?: Dataset;

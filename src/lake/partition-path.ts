@@ -13,7 +13,3 @@ export function newPartFileName(): string {
 }
 
 export const TEMP_PREFIX = '.tmp-';
-
-export function isPartitionDay(day: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(day);
-}
