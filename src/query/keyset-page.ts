@@ -49,7 +49,7 @@ export class KeysetCursors {
 }
 
 /** What identifies a query for its cursors: everything but the cursor, limit and columns. */
-export function queryDigest(q: MessageQuery): string {
+function queryDigest(q: MessageQuery): string {
   const { cursor, keyset, limit, columns, ...filters } = q;
   return createHash('sha256')
     .update(JSON.stringify(filters, Object.keys(filters).sort()))

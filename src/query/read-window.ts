@@ -44,7 +44,7 @@ export interface Window {
 }
 
 /** An exclusive upper bound on (time, id) in newest-first order; null: no bound. */
-export type Bound = Keyset | null;
+type Bound = Keyset | null;
 
 /**
  * Where a newest-first read starts: below both its `to` (rows before that time: (to, "") is above every id
