@@ -1,6 +1,7 @@
 import type { AuditFilter, AuditRow, ServiceCatalog } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { CursorCodec } from '../query/cursor-codec.js';
+import { KeysetCursors } from '../query/keyset-page.js';
 
 /** An audit entry as the API and `chatlake audit list --json` show it. */
 export interface AuditEntryView {
@@ -41,7 +42,9 @@ export class AuditLog {
     if (q.cursor !== undefined && q.after !== undefined)
       throw new ChatlakeError('invalid_argument', 'pass cursor or after, not both');
     const digest = `audit:${JSON.stringify([q.actor ?? null, q.action ?? null, q.target ?? null])}`;
-    const afterId = q.cursor !== undefined ? this.cursors.decode(q.cursor, digest).after[0] : q.after;
+    const cursors = new KeysetCursors(this.cursors, digest);
+    // A cursor's key is [entry id, ""]: the ids order the log.
+    const afterId = cursors.after(q.cursor)?.[0] ?? q.after;
     const filter: AuditFilter = {
       afterId,
       actor: q.actor,
@@ -50,13 +53,12 @@ export class AuditLog {
       limit: q.limit + 1,
     };
     const rows = await this.catalog.auditEntries(filter);
-    const more = rows.length > q.limit;
-    if (more) rows.length = q.limit;
-    const last = rows.at(-1);
+    const page = cursors.page(rows, q.limit, (r) => [r.id, '']);
+    const last = page.rows.at(-1);
     return {
-      entries: rows.map(auditEntryView),
-      nextCursor: more && last ? this.cursors.encode({ after: [last.id, ''], query: digest }) : null,
-      nextAfter: more && last ? last.id : null,
+      entries: page.rows.map(auditEntryView),
+      nextCursor: page.cursor,
+      nextAfter: page.cursor !== null && last ? last.id : null,
     };
   }
 }

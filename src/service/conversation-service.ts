@@ -4,6 +4,7 @@ import type { ConversationInfo, ParticipantRow } from '../catalog/service-catalo
 import { ChatlakeError } from '../core/errors.js';
 import { API_PLATFORM } from '../platforms/api/api-message.js';
 import type { CursorCodec } from '../query/cursor-codec.js';
+import { KeysetCursors } from '../query/keyset-page.js';
 import { formatId, type PublicId } from './public-id.js';
 
 export interface ApiConversation {
@@ -90,9 +91,11 @@ export class ConversationService {
     type?: 'direct' | 'group';
   }): Promise<{ conversations: ApiConversation[]; nextCursor: string | null }> {
     const digest = `conversations:${q.platform ?? ''}:${q.type ?? ''}`;
+    const cursors = new KeysetCursors(this.cursors, digest);
+    const after = cursors.after(q.cursor || undefined);
     let before: { lastAt: number; platform: string; conversationId: string } | undefined;
-    if (q.cursor) {
-      const [lastAt, key] = this.cursors.decode(q.cursor, digest).after;
+    if (after) {
+      const [lastAt, key] = after;
       const [platform, conversationId] = JSON.parse(key) as [string, string];
       before = { lastAt, platform, conversationId };
     }
@@ -102,17 +105,11 @@ export class ConversationService {
       before,
       limit: q.limit + 1,
     });
-    const more = rows.length > q.limit;
-    if (more) rows.length = q.limit;
-    const last = rows.at(-1);
-    const nextCursor =
-      more && last
-        ? this.cursors.encode({
-            after: [last.lastAt, JSON.stringify([last.platform, last.conversationId])],
-            query: digest,
-          })
-        : null;
-    return { conversations: rows.map(view), nextCursor };
+    const page = cursors.page(rows, q.limit, (c) => [
+      c.lastAt,
+      JSON.stringify([c.platform, c.conversationId]),
+    ]);
+    return { conversations: page.rows.map(view), nextCursor: page.cursor };
   }
 
   async updateMetadata(

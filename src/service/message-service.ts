@@ -11,6 +11,7 @@ import {
   type AttachmentRef,
   apiMessage as canonical,
 } from '../platforms/api/api-message.js';
+import { KeysetCursors, rowKeyset } from '../query/keyset-page.js';
 import type { MessageQuery, QueryRow } from '../query/message-query.js';
 import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
 import type { Attachments } from './attachments.js';
@@ -142,8 +143,8 @@ export class MessageService {
   async list(conv: PublicId, q: ListQuery): Promise<MessagePage> {
     const c = await this.conversation(conv);
     const digest = `messages:${conv.platform}:${conv.id}:${q.before ?? ''}:${q.after ?? ''}`;
-    const codec = (await this.lake.query()).cursorCodec;
-    const keyset = q.cursor ? codec.decode(q.cursor, digest).after : undefined;
+    const cursors = new KeysetCursors((await this.lake.query()).cursorCodec, digest);
+    const keyset = cursors.after(q.cursor || undefined);
     const upper = Math.min(keyset ? keyset[0] + 1 : c.lastAt + 1, q.before ?? Number.POSITIVE_INFINITY);
     const lower = Math.max(q.after === undefined ? c.firstAt : q.after + 1, c.firstAt);
     // The query service reads the newest files first and stops at the limit: a page touches a day or two.
@@ -163,13 +164,10 @@ export class MessageService {
       page.push(...read.filter((r) => !r.message.deleted));
       const last = read.at(-1);
       if (read.length < want || !last || page.length > q.limit) break;
-      after = keyAfter(last.row);
+      after = rowKeyset(last.row);
     }
-    const more = page.length > q.limit;
-    if (more) page.length = q.limit;
-    const last = page.at(-1)?.row;
-    const nextCursor = more && last ? codec.encode({ after: keyAfter(last), query: digest }) : null;
-    return { messages: page.map((p) => p.message), nextCursor };
+    const { rows, cursor } = cursors.page(page, q.limit, (p) => rowKeyset(p.row));
+    return { messages: rows.map((p) => p.message), nextCursor: cursor };
   }
 
   /** The message and its neighbours: about half older, half newer, newest first. No cursor. */
@@ -377,9 +375,3 @@ interface Read {
   row: QueryRow;
   message: ApiMessage;
 }
-
-/** A row's place in newest-first order: the keyset to read on after it. */
-const keyAfter = (row: QueryRow): [number, string] => [
-  (row.sent_at as Date).getTime(),
-  String(row.message_id),
-];
