@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Checkpoint } from '../catalog/catalog.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { type BatchDeps, commitBatch } from './commit-batch.js';
-import { type DecodedLines, decodeLines, emptyDecoded } from './decode-lines.js';
+import { type DecodedPayloads, decodePayloads, emptyDecoded } from './decode-payloads.js';
 import { fingerprint } from './file-fingerprint.js';
 import { addOutcome, type IngestCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';
@@ -95,7 +95,8 @@ async function processChunks(
   onBatchEnd: BatchEnd,
 ): Promise<void> {
   const opts = {
-    adapter: run.adapter,
+    decoder: run.adapter,
+    framing: 'lines' as const,
     source: name,
     firstLine: firstLine + 1,
     fallbackTime,
@@ -146,7 +147,7 @@ async function processChunks(
     for await (const chunk of chunks) {
       if (batchStart < 0) batchStart = chunk.start;
       const before = decoded.lines;
-      decodeLines(chunk, opts, decoded);
+      decodePayloads(chunk, opts, decoded);
       opts.firstLine += decoded.lines - before;
       linesDecoded += decoded.lines - before;
       batchEnd = chunk.start + chunk.bytes.length;
@@ -199,7 +200,7 @@ function dayInName(path: string): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-function countNulls(counts: IngestCounts, decoded: DecodedLines): void {
+function countNulls(counts: IngestCounts, decoded: DecodedPayloads): void {
   for (const r of decoded.records) {
     if (r.dataset !== 'messages') continue;
     const m = r.record;

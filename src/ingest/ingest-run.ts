@@ -37,7 +37,7 @@ export async function ingest(
   opts: IngestOptions = {},
 ): Promise<IngestSummary> {
   const started = performance.now();
-  const adapter = lake.adapter(opts.platform ?? 'wechat');
+  const adapter = lake.platforms.decoder(opts.platform ?? lake.platforms.fileNames()[0] ?? '');
   const sources = await expandInputs(inputs, opts.listener ?? {});
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'ingest');
   const { catalog } = lake;

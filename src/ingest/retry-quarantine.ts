@@ -2,7 +2,7 @@ import type { Lake } from '../app/open-lake.js';
 import type { QuarantineRow } from '../catalog/catalog.js';
 import { acquireWriter } from '../lake/writer-guard.js';
 import { commitBatch } from './commit-batch.js';
-import { decodeLines, emptyDecoded } from './decode-lines.js';
+import { decodePayloads, emptyDecoded } from './decode-payloads.js';
 import { SchemaTracker } from './schema-tracker.js';
 
 export interface RetryResult {
@@ -22,9 +22,9 @@ export interface RetryResult {
 export async function retryQuarantine(
   lake: Lake,
   ids: readonly number[] | 'all',
-  platform = 'wechat',
+  platform?: string,
 ): Promise<RetryResult> {
-  const adapter = lake.adapter(platform);
+  const decoder = lake.platforms.decoder(platform ?? lake.platforms.fileNames()[0] ?? '');
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'quarantine retry');
   const result: RetryResult = {
     retried: 0,
@@ -50,9 +50,16 @@ export async function retryQuarantine(
         result.retried++;
         const one = emptyDecoded();
         const bytes = Buffer.concat([Buffer.from(entry.raw), Buffer.from('\n')]);
-        decodeLines(
+        decodePayloads(
           { bytes, start: 0 },
-          { adapter, source: entry.source, firstLine: 1, fallbackTime: entry.createdAt, receivedAt: null },
+          {
+            decoder,
+            framing: 'lines',
+            source: entry.source,
+            firstLine: 1,
+            fallbackTime: entry.createdAt,
+            receivedAt: null,
+          },
           one,
         );
         if (one.quarantine.length > 0 || one.records.length === 0) {
