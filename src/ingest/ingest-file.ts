@@ -17,6 +17,8 @@ export interface SourceRun {
   counts: IngestCounts;
   listener: IngestListener;
   startedAt: number;
+  /** Without a platform given: the decoder of a source's first bytes (a stream's; files are sniffed before). */
+  sniff?: (head: string) => PlatformAdapter;
   /** Once aborted, reading stops; what was read is committed (with its checkpoint) before the run ends. */
   signal?: AbortSignal;
 }
@@ -67,12 +69,25 @@ export async function ingestStream(
   name: string,
   stream: AsyncIterable<Buffer>,
 ): Promise<void> {
+  const chunks = readStreamLineChunks(stream, run.signal);
+  const first = await chunks.next();
+  if (run.sniff && !first.done) run.adapter = run.sniff(first.value.bytes.toString('utf8'));
   const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
   run.counts.sources++;
-  await processChunks(run, name, readStreamLineChunks(stream, run.signal), 0, run.startedAt, 0, async () => ({
+  await processChunks(run, name, withFirst(first, chunks), 0, run.startedAt, 0, async () => ({
     checkpoint: null,
     lineage: { sourceId: source.id },
   }));
+}
+
+/** The chunks of a stream again, its first (already read) included. */
+async function* withFirst(
+  first: IteratorResult<LineChunk>,
+  rest: AsyncGenerator<LineChunk>,
+): AsyncGenerator<LineChunk> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
 }
 
 type BatchEnd = (

@@ -11,7 +11,7 @@ import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
 import { SchemaTracker } from './schema-tracker.js';
 
 export interface IngestOptions {
-  /** The platform of every input; without it, each file's is sniffed from its first bytes (stdin: the default). */
+  /** The platform of every input; without it, each input's is sniffed from its first bytes. */
   platform?: string;
   listener?: IngestListener;
   /** The stream read for the input "-" (stdin by default). */
@@ -64,12 +64,13 @@ export async function ingest(
       listener: opts.listener ?? {},
       startedAt: Date.now(),
       signal: opts.signal,
+      sniff: fixed ? undefined : (head) => platforms.decoder(platforms.sniff(head).name),
     };
     for (const source of sources) {
       if (opts.signal?.aborted) break;
       if (source === '-') await ingestStream(run, 'stdin', opts.stdin ?? process.stdin);
       else {
-        if (!fixed) run.adapter = platforms.decoder(platforms.sniff(await head(source)).name);
+        if (run.sniff) run.adapter = run.sniff(await head(source));
         await ingestFile(run, source);
       }
     }

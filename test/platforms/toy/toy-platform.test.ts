@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLake } from '../../../src/app/open-lake.js';
 import { openService } from '../../../src/app/open-service.js';
@@ -17,7 +18,7 @@ describe('a toy platform registered by a test', () => {
   const dir = tempDir();
   afterAll(() => dir.remove());
 
-  it('is ingested from a file (its platform sniffed, next to a WeChat log in the same run) and queryable', async () => {
+  it('is ingested from a file and stdin (its platform sniffed, next to a WeChat log in the same run) and queryable', async () => {
     const toyFile = join(dir.path, 'toy.jsonl');
     writeFileSync(toyFile, `${toyLine('m1', 'hello')}\n${toyLine('m2', 'world')}\n{"toy":2}\n`);
     const wechatFile = join(dir.path, 'wechat.jsonl');
@@ -41,6 +42,12 @@ describe('a toy platform registered by a test', () => {
       expect(wechat.rows).toHaveLength(1);
       const [entry] = await lake.catalog.quarantine({ status: 'open', afterId: 0, limit: 10 });
       expect(entry?.reason).toBe('toy_version: "toy" must be 1');
+      const piped = await ingest(lake, ['-'], {
+        stdin: Readable.from([Buffer.from(`${toyLine('m3', 'piped')}\n`)]),
+      });
+      expect(piped).toMatchObject({ messages: 1, quarantined: 0 });
+      const after = await (await lake.query()).page({ platform: 'toy', columns: ['message_id'] });
+      expect(after.rows.map((r) => r.message_id).sort()).toEqual(['m1', 'm2', 'm3']);
     } finally {
       await lake.close();
     }
