@@ -6,6 +6,8 @@ import { openLake } from '../../../src/app/open-lake.js';
 import { openService } from '../../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../../src/config/service-config.js';
 import { ingest } from '../../../src/ingest/ingest-run.js';
+import { retryQuarantine } from '../../../src/ingest/retry-quarantine.js';
+import type { PlatformModule } from '../../../src/platforms/platform-module.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { toyModule } from './toy-module.js';
 
@@ -86,6 +88,45 @@ describe('a toy platform registered by a test', () => {
       expect(page.rows.map((r) => [r.message_id, r.text])).toEqual([['w1', 'over http']]);
     } finally {
       await service.close();
+    }
+  });
+
+  it('retries a quarantined webhook body as the body it was (a multi-line JSON one) once the decoder takes it', async () => {
+    const dataDir = join(dir.path, 'retry');
+    // The service's toy decoder rejects everything (a decoder bug); the retry runs with the fixed one.
+    const broken: PlatformModule = {
+      ...toyModule,
+      decoder: () => ({
+        platform: 'toy',
+        decode: () => ({ ok: false, reason: 'toy_bug: rejects everything' }),
+      }),
+    };
+    const service = await openService(
+      { dataDir },
+      {},
+      resolveServiceConfig({ logLevel: 'silent', port: 0, hotMaxAgeSeconds: 3600 }, {}),
+      { platforms: [broken] },
+    );
+    try {
+      const base = await service.listen();
+      const body = JSON.stringify(
+        { toy: 1, room: 'r2', id: 'p1', from: 'u2', text: 'pretty', at: 1767225600000 },
+        null,
+        2,
+      );
+      const r = await fetch(`${base}/webhook/toy`, { method: 'POST', body });
+      expect(await r.json()).toMatchObject({ status: 'ok', quarantined: true });
+    } finally {
+      await service.close();
+    }
+    const lake = await openLake({ dataDir }, { platforms: [toyModule] });
+    try {
+      const result = await retryQuarantine(lake, 'all', 'toy');
+      expect(result).toMatchObject({ retried: 1, resolved: 1, messages: 1, stillFailing: [] });
+      const page = await (await lake.query()).page({ platform: 'toy', columns: ['message_id', 'text'] });
+      expect(page.rows.map((row) => [row.message_id, row.text])).toEqual([['p1', 'pretty']]);
+    } finally {
+      await lake.close();
     }
   });
 });
