@@ -1,5 +1,5 @@
 import type { PlatformModule } from '../platform-module.js';
-import { API_PLATFORM, type ApiMessageInput, apiMessage } from './api-message.js';
+import { API_PLATFORM, type ApiMessageInput, type AttachmentRef, apiMessage } from './api-message.js';
 import { reject } from './api-rejection.js';
 
 /** A message posted through the REST API, as the service hands it over (the post and where it goes). */
@@ -8,6 +8,8 @@ export interface ApiPayload {
   conversationId: string;
   isGroup: boolean;
   messageId: string;
+  /** The uploaded files the post links, as they were when it was posted. */
+  attachments?: AttachmentRef[];
 }
 
 /** The REST API's own messages ("chatlake:" ids): handed over one post at a time by the service. */
@@ -28,6 +30,7 @@ export const apiModule: PlatformModule = {
           messageId: p.messageId,
           receivedAt: ctx.receivedAt ?? ctx.fallbackTime,
           rawText: ctx.rawText,
+          attachments: Array.isArray(p.attachments) ? p.attachments : undefined,
         });
         return { ok: true, records: [{ dataset: 'messages', record }] };
       } catch (error) {
