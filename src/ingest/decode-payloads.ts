@@ -68,6 +68,29 @@ function decodeBody(bytes: Buffer, framing: BodyFraming, opts: DecodePayloadsOpt
   if (reason !== null) reject(reason);
 }
 
+/**
+ * The door for payloads handed over already parsed (a sync push, an API post: `batch` framing), each with its
+ * text as received (the records' raw payload). Rejected ones become quarantine entries of their text.
+ */
+export function decodeBatch(
+  payloads: readonly { payload: unknown; rawText: string }[],
+  opts: Pick<DecodePayloadsOptions, 'decoder' | 'source' | 'fallbackTime' | 'receivedAt'>,
+  out: DecodedPayloads,
+): void {
+  for (const { payload, rawText } of payloads) {
+    const ctx = { rawText, receivedAt: opts.receivedAt, fallbackTime: opts.fallbackTime };
+    const reason = decodeOne(payload, ctx, opts.decoder, out);
+    if (reason !== null)
+      out.quarantine.push({
+        source: opts.source,
+        line: null,
+        byteOffset: null,
+        reason,
+        raw: Buffer.from(rawText),
+      });
+  }
+}
+
 /** Decodes one payload into `out`; the rejection's reason, or null. */
 function decodeOne(
   value: unknown,
