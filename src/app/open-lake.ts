@@ -7,9 +7,11 @@ import { ChatlakeError } from '../core/errors.js';
 import { LocalDay } from '../core/local-day.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
-import { createWechatAdapter } from '../platforms/wechat/wechat-adapter.js';
+import type { PlatformModule } from '../platforms/platform-module.js';
+import type { PlatformRegistry } from '../platforms/platform-registry.js';
 import type { QueryService } from '../query/query-service.js';
 import { lakeSettings } from './lake-settings.js';
+import { platformRegistry } from './platforms.js';
 
 // DuckDB, the catalog drivers and the query service are imported when first used, not with this module: a
 // command loads only what it runs (`chatlake --help` loads none of them; `stats` no DuckDB). bench/startup.
@@ -19,6 +21,9 @@ export interface Lake {
   readonly config: ResolvedConfig;
   readonly catalog: Catalog;
   readonly localDay: LocalDay;
+  /** The platforms the lake reads, with its options for them. */
+  readonly platforms: PlatformRegistry;
+  /** The decoder of a platform (`platforms.decoder`). */
   adapter(platform: string): PlatformAdapter;
   /** DuckDB and the Parquet writer, opened on first use (read-only commands never pay for them). */
   duck(): Promise<DuckDBConnection>;
@@ -32,7 +37,10 @@ export interface Lake {
  * Opens the lake of the configuration. With `readOnly` flags (a command that only reads), a data directory
  * without a lake is an error (not_found) and nothing is created there, and the settings given are not saved.
  */
-export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promise<Lake> {
+export async function openLake(
+  flags: ConfigFlags | ResolvedConfig = {},
+  options: { platforms?: readonly PlatformModule[] } = {},
+): Promise<Lake> {
   const asked = 'catalogPath' in flags ? flags : resolveConfig(flags);
   const readOnly = !('catalogPath' in flags) && flags.readOnly === true;
   if (readOnly && asked.databaseUrl === null && !existsSync(asked.catalogPath)) {
@@ -54,23 +62,13 @@ export async function openLake(flags: ConfigFlags | ResolvedConfig = {}): Promis
   let duck: Promise<DuckDBConnection> | null = null;
   let writer: Promise<LakeWriter> | null = null;
   let query: Promise<QueryService> | null = null;
-  const adapters: readonly PlatformAdapter[] = [createWechatAdapter({ selfIds: config.wechatSelf })];
+  const platforms = platformRegistry(config, options.platforms);
   const lake: Lake = {
     config,
     catalog,
     localDay: new LocalDay(config.timeZone),
-    adapter(platform) {
-      const found = adapters.find((a) => a.platform === platform);
-      if (!found) {
-        const known = adapters.map((a) => a.platform).join(', ');
-        throw new ChatlakeError(
-          'invalid_argument',
-          `unknown platform "${platform}"`,
-          `known platforms: ${known}`,
-        );
-      }
-      return found;
-    },
+    platforms,
+    adapter: (platform) => platforms.decoder(platform),
     duck() {
       duck ??= import('../lake/duckdb-engine.js').then(({ openDuckDB }) =>
         openDuckDB({

@@ -11,6 +11,7 @@ import { HotCompactor } from '../jobs/hot-compactor.js';
 import { HotRowsThread } from '../jobs/hot-rows-thread.js';
 import { findOrphans } from '../jobs/remove-orphans.js';
 import { tryAcquireWriter } from '../lake/writer-guard.js';
+import type { PlatformModule } from '../platforms/platform-module.js';
 import { ApiTokens } from '../service/api-tokens.js';
 import { Attachments } from '../service/attachments.js';
 import { ConversationService } from '../service/conversation-service.js';
@@ -40,6 +41,8 @@ export interface Service {
 export interface OpenServiceOptions {
   /** Start cleanup and compaction in `listen()`, after the port is bound (`chatlake serve`), not at once. */
   startOnListen?: boolean;
+  /** Platform modules besides the built-in ones (a test's toy platform). */
+  platforms?: readonly PlatformModule[];
 }
 
 /** Wires the service: the lake, the hot tier and its compactor, the API services and the HTTP server. */
@@ -49,7 +52,7 @@ export async function openService(
   config: ServiceConfig = resolveServiceConfig(serviceFlags),
   options: OpenServiceOptions = {},
 ): Promise<Service> {
-  const lake = await openLake(lakeFlags);
+  const lake = await openLake(lakeFlags, { platforms: options.platforms });
   const { catalog } = lake;
   const writer = await lake.writer();
   const schema = await SchemaTracker.load(catalog);

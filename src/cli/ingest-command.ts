@@ -1,9 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { filePlatformNames } from '../app/platforms.js';
 import type { IngestListener } from '../ingest/ingest-events.js';
 import { ingest } from '../ingest/ingest-run.js';
-import { INPUT_PLATFORMS, numberIn, oneOf } from './flag-parsers.js';
+import { numberIn, oneOf } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { formatBytes, printJson } from './print.js';
 
@@ -14,9 +15,8 @@ export function ingestCommand(program: Command): void {
     .argument('<inputs...>', 'files, directories, or - (stdin)')
     .option(
       '--platform <name>',
-      `payload format of the inputs: ${INPUT_PLATFORMS.join(' | ')}`,
-      oneOf(INPUT_PLATFORMS),
-      'wechat',
+      `payload format of the inputs: ${filePlatformNames().join(' | ')} (default: sniffed from each file's first lines)`,
+      oneOf(filePlatformNames()),
     )
     .option('--batch-mb <n>', 'input megabytes per commit (memory use grows with it)', numberIn(0.01, 1024))
     .option('--json', 'print one JSON summary object instead of text')
@@ -39,7 +39,7 @@ Examples:
     .action(
       async (
         inputs: string[],
-        opts: { platform: string; batchMb?: number; json?: boolean; progress: boolean },
+        opts: { platform?: string; batchMb?: number; json?: boolean; progress: boolean },
         cmd: Command,
       ) => {
         const lake = await openLake({
@@ -69,7 +69,7 @@ Examples:
           }
           for (const source of summary.allQuarantined)
             process.stderr.write(
-              `warning: ${source}: every line was quarantined: is it a ${opts.platform} webhook log? ` +
+              `warning: ${source}: every line was quarantined: is it a ${opts.platform ?? filePlatformNames().join(' or ')} webhook log? ` +
                 `(see: chatlake quarantine list; dismiss them with: chatlake quarantine dismiss --all)\n`,
             );
           if (summary.allQuarantined.length > 0 && !summary.interrupted) process.exitCode = 1;

@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { filePlatformNames } from '../app/platforms.js';
 import type { Catalog, QuarantineStatus } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import { retryQuarantine } from '../ingest/retry-quarantine.js';
-import { INPUT_PLATFORMS, oneOf, wholeNumber, wholeNumbers } from './flag-parsers.js';
+import { oneOf, wholeNumber, wholeNumbers } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 import { printJson, printTable } from './print.js';
 
@@ -143,9 +144,9 @@ Examples:
     .option('--all', 'every open entry')
     .option(
       '--platform <name>',
-      `payload format: ${INPUT_PLATFORMS.join(' | ')}`,
-      oneOf(INPUT_PLATFORMS),
-      'wechat',
+      `payload format: ${filePlatformNames().join(' | ')}`,
+      oneOf(filePlatformNames()),
+      filePlatformNames()[0],
     )
     .option('--json', 'print JSON')
     .addHelpText(

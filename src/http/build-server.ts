@@ -59,7 +59,7 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
       info: {
         title: 'chatlake',
         version: '0.1.0',
-        description: 'Chat storage service and WeChat webhook receiver',
+        description: 'Chat storage service and webhook receiver',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

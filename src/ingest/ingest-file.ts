@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Checkpoint } from '../catalog/catalog.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import { type BatchDeps, commitBatch } from './commit-batch.js';
-import { type DecodedLines, decodeLines, emptyDecoded } from './decode-lines.js';
+import { type DecodedPayloads, decodePayloads, emptyDecoded } from './decode-payloads.js';
 import { fingerprint } from './file-fingerprint.js';
 import { addOutcome, type IngestCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';
@@ -17,6 +17,8 @@ export interface SourceRun {
   counts: IngestCounts;
   listener: IngestListener;
   startedAt: number;
+  /** Without a platform given: the decoder of a source's first bytes (a stream's; files are sniffed before). */
+  sniff?: (head: string) => PlatformAdapter;
   /** Once aborted, reading stops; what was read is committed (with its checkpoint) before the run ends. */
   signal?: AbortSignal;
 }
@@ -67,12 +69,25 @@ export async function ingestStream(
   name: string,
   stream: AsyncIterable<Buffer>,
 ): Promise<void> {
+  const chunks = readStreamLineChunks(stream, run.signal);
+  const first = await chunks.next();
+  if (run.sniff && !first.done) run.adapter = run.sniff(first.value.bytes.toString('utf8'));
   const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
   run.counts.sources++;
-  await processChunks(run, name, readStreamLineChunks(stream, run.signal), 0, run.startedAt, 0, async () => ({
+  await processChunks(run, name, withFirst(first, chunks), 0, run.startedAt, 0, async () => ({
     checkpoint: null,
     lineage: { sourceId: source.id },
   }));
+}
+
+/** The chunks of a stream again, its first (already read) included. */
+async function* withFirst(
+  first: IteratorResult<LineChunk>,
+  rest: AsyncGenerator<LineChunk>,
+): AsyncGenerator<LineChunk> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
 }
 
 type BatchEnd = (
@@ -95,7 +110,8 @@ async function processChunks(
   onBatchEnd: BatchEnd,
 ): Promise<void> {
   const opts = {
-    adapter: run.adapter,
+    decoder: run.adapter,
+    framing: 'lines' as const,
     source: name,
     firstLine: firstLine + 1,
     fallbackTime,
@@ -146,7 +162,7 @@ async function processChunks(
     for await (const chunk of chunks) {
       if (batchStart < 0) batchStart = chunk.start;
       const before = decoded.lines;
-      decodeLines(chunk, opts, decoded);
+      decodePayloads(chunk, opts, decoded);
       opts.firstLine += decoded.lines - before;
       linesDecoded += decoded.lines - before;
       batchEnd = chunk.start + chunk.bytes.length;
@@ -199,7 +215,7 @@ function dayInName(path: string): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-function countNulls(counts: IngestCounts, decoded: DecodedLines): void {
+function countNulls(counts: IngestCounts, decoded: DecodedPayloads): void {
   for (const r of decoded.records) {
     if (r.dataset !== 'messages') continue;
     const m = r.record;

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
 import type { NewQualityMetric } from '../catalog/catalog.js';
@@ -11,6 +11,7 @@ import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
 import { SchemaTracker } from './schema-tracker.js';
 
 export interface IngestOptions {
+  /** The platform of every input; without it, each input's is sniffed from its first bytes. */
   platform?: string;
   listener?: IngestListener;
   /** The stream read for the input "-" (stdin by default). */
@@ -37,7 +38,9 @@ export async function ingest(
   opts: IngestOptions = {},
 ): Promise<IngestSummary> {
   const started = performance.now();
-  const adapter = lake.adapter(opts.platform ?? 'wechat');
+  const { platforms } = lake;
+  const fixed = opts.platform === undefined ? null : platforms.module(opts.platform, 'platform (--platform)');
+  const adapter = platforms.decoder((fixed ?? platforms.sniff('')).name);
   const sources = await expandInputs(inputs, opts.listener ?? {});
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'ingest');
   const { catalog } = lake;
@@ -46,7 +49,7 @@ export async function ingest(
   try {
     await catalog.interruptStaleTasks(Date.now());
     const orphansRemoved = (await findOrphans(catalog, lake.config.lakeDir, true)).length;
-    taskId = await catalog.startTask('ingest', { inputs, platform: adapter.platform });
+    taskId = await catalog.startTask('ingest', { inputs, platform: fixed?.name ?? 'sniffed' });
     const run: SourceRun = {
       deps: {
         catalog,
@@ -61,11 +64,15 @@ export async function ingest(
       listener: opts.listener ?? {},
       startedAt: Date.now(),
       signal: opts.signal,
+      sniff: fixed ? undefined : (head) => platforms.decoder(platforms.sniff(head).name),
     };
     for (const source of sources) {
       if (opts.signal?.aborted) break;
       if (source === '-') await ingestStream(run, 'stdin', opts.stdin ?? process.stdin);
-      else await ingestFile(run, source);
+      else {
+        if (run.sniff) run.adapter = run.sniff(await head(source));
+        await ingestFile(run, source);
+      }
     }
     const { nulls, records, ...rest } = counts;
     const summary: IngestSummary = {
@@ -83,6 +90,18 @@ export async function ingest(
     throw error;
   } finally {
     await lock.release();
+  }
+}
+
+/** The first bytes of a file, as text: what its platform is sniffed from. */
+async function head(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await file.read(buf, 0, buf.length, 0);
+    return buf.toString('utf8', 0, bytesRead);
+  } finally {
+    await file.close();
   }
 }
 

@@ -2,7 +2,7 @@ import type { Lake } from '../app/open-lake.js';
 import type { QuarantineRow } from '../catalog/catalog.js';
 import { acquireWriter } from '../lake/writer-guard.js';
 import { commitBatch } from './commit-batch.js';
-import { decodeLines, emptyDecoded } from './decode-lines.js';
+import { decodePayloads, emptyDecoded } from './decode-payloads.js';
 import { SchemaTracker } from './schema-tracker.js';
 
 export interface RetryResult {
@@ -16,15 +16,17 @@ export interface RetryResult {
 }
 
 /**
- * Decodes quarantined payloads again (after an adapter fix, say). Those that decode now are stored like
+ * Decodes quarantined payloads again, through the one door with the framing they came in (after an adapter fix, say). Those that decode now are stored like
  * any ingest (deduped, atomic) and marked resolved in the same transaction; the rest stay open.
  */
 export async function retryQuarantine(
   lake: Lake,
   ids: readonly number[] | 'all',
-  platform = 'wechat',
+  platform?: string,
 ): Promise<RetryResult> {
-  const adapter = lake.adapter(platform);
+  const name = platform ?? lake.platforms.fileNames()[0] ?? '';
+  const decoder = lake.platforms.decoder(name);
+  const { receiver } = lake.platforms.module(name);
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'quarantine retry');
   const result: RetryResult = {
     retried: 0,
@@ -49,10 +51,22 @@ export async function retryQuarantine(
       for (const entry of page) {
         result.retried++;
         const one = emptyDecoded();
-        const bytes = Buffer.concat([Buffer.from(entry.raw), Buffer.from('\n')]);
-        decodeLines(
+        // A request body (no line: the webhook's) is one payload again, as its receiver read it (a form's
+        // content type is not kept: a body that is not JSON is tried as a form); a log line is a line.
+        const body = entry.line === null && receiver !== undefined;
+        const bytes = body
+          ? Buffer.from(entry.raw)
+          : Buffer.concat([Buffer.from(entry.raw), Buffer.from('\n')]);
+        decodePayloads(
           { bytes, start: 0 },
-          { adapter, source: entry.source, firstLine: 1, fallbackTime: entry.createdAt, receivedAt: null },
+          {
+            decoder,
+            framing: body ? { receiver, contentType: 'application/x-www-form-urlencoded' } : 'lines',
+            source: entry.source,
+            firstLine: 1,
+            fallbackTime: entry.createdAt,
+            receivedAt: body ? entry.createdAt : null,
+          },
           one,
         );
         if (one.quarantine.length > 0 || one.records.length === 0) {

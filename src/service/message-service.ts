@@ -3,15 +3,16 @@ import type { Lake } from '../app/open-lake.js';
 import type { ConversationInfo, MessageChangeRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
+import { decodeBatch, emptyDecoded } from '../ingest/decode-payloads.js';
 import type { HotTier } from '../ingest/hot-tier.js';
 import {
   API_PLATFORM,
   type ApiMessageInput,
   ATTACHMENTS_META_KEY,
   type AttachmentRef,
-  apiMessage as canonical,
 } from '../platforms/api/api-message.js';
 import { KeysetCursors, rowKeyset } from '../query/keyset-page.js';
+import type { ApiPayload } from '../platforms/api/api-module.js';
 import type { MessageQuery, QueryRow } from '../query/message-query.js';
 import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
 import type { Attachments } from './attachments.js';
@@ -74,14 +75,29 @@ export class MessageService {
       (opts.idempotencyId
         ? `m_${createHash('sha256').update(opts.idempotencyId).digest('base64url').slice(0, 24)}`
         : `m_${Date.now().toString(36)}${randomBytes(10).toString('base64url')}`);
-    const message = canonical(input, {
+    const attachments = await this.linkedAttachments(input.attachments ?? []);
+    const payload: ApiPayload = {
+      input,
       conversationId: c.conversationId,
       isGroup: c.isGroup,
       messageId,
-      receivedAt: Date.now(),
-      rawText,
-      attachments: await this.linkedAttachments(input.attachments ?? []),
-    });
+      attachments,
+    };
+    const now = Date.now();
+    const decoded = emptyDecoded();
+    const decoder = this.lake.platforms.decoder(API_PLATFORM);
+    decodeBatch(
+      [{ payload, rawText }],
+      { decoder, source: 'api', fallbackTime: now, receivedAt: now },
+      decoded,
+    );
+    const [first] = decoded.records;
+    if (first?.dataset !== 'messages')
+      throw new ChatlakeError(
+        'invalid_argument',
+        decoded.quarantine[0]?.reason ?? 'the post makes no message',
+      );
+    const message = first.record;
     const id: PublicId = { platform: API_PLATFORM, id: messageId };
     // A client-chosen id that is taken: answered now, as the repeat it is or as a conflict.
     if (opts.async && input.id !== undefined) {

@@ -1,0 +1,51 @@
+import type { PlatformAdapter } from './platform-adapter.js';
+
+/**
+ * How a source is cut into payloads: `lines` (one JSON payload a line: webhook logs), `whole` (a whole file or
+ * request body is one payload: export formats), `batch` (a sync push or an API post hands payloads over one by one).
+ */
+export type Framing = 'lines' | 'whole' | 'batch';
+
+/** A platform's options, by name; the lake saves them (app/lake-settings.ts) so every run decodes alike. */
+export type PlatformOptions = Readonly<Record<string, unknown>>;
+
+/** A module's HTTP receiver: what `POST /webhook/<name>[/<secret>]` makes of a request body. */
+export interface HttpReceiver {
+  /** The OpenAPI summary of the route. */
+  readonly summary: string;
+  /** The payload carried by a UTF-8 body with that Content-Type, or undefined when it carries none. */
+  payload(text: string, contentType: string): unknown;
+  /** The quarantine reason of a body that carries no payload. */
+  readonly noPayload: string;
+}
+
+/** Everything a platform brings. Pure declarations: the lake (app/platforms.ts) lists the modules. */
+export interface PlatformModule {
+  /** The platform's name: records' `platform`, `--platform NAME`, `/webhook/NAME`, an id prefix ("NAME:…"). */
+  readonly name: string;
+  readonly framing: Framing;
+  /** The decoder for these options: payload → records | rejection, never throws. */
+  decoder(options: PlatformOptions): PlatformAdapter;
+  /** Whether the first bytes of a source look like this platform's (ingest without --platform). */
+  sniff?(head: string): boolean;
+  /**
+   * The identity rule: the platform's own ids never contain ':' (so "NAME:<id>" is unambiguous), and a
+   * record is the same record when its platform and its id (message id, contact id, event key) are.
+   */
+  readonly identity: string;
+  readonly receiver?: HttpReceiver;
+}
+
+/** A body is one JSON object: the receiver of a module that has no format of its own. */
+export const jsonReceiver: HttpReceiver = {
+  summary: 'Receive a JSON payload',
+  payload(text) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  noPayload: 'body is not a JSON object',
+};
