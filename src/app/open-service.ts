@@ -9,7 +9,7 @@ import { HotTier } from '../ingest/hot-tier.js';
 import { SchemaTracker } from '../ingest/schema-tracker.js';
 import { HotCompactor } from '../jobs/hot-compactor.js';
 import { HotRowsThread } from '../jobs/hot-rows-thread.js';
-import { findOrphans } from '../jobs/remove-orphans.js';
+import { findOrphans } from '../lake/find-orphans.js';
 import { tryAcquireWriter } from '../lake/writer-guard.js';
 import type { PlatformModule } from '../platforms/platform-module.js';
 import { ApiTokens } from '../service/api-tokens.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Lake } from '../app/open-lake.js';
 import type { NewQualityMetric } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
-import { findOrphans } from '../jobs/remove-orphans.js';
+import { findOrphans } from '../lake/find-orphans.js';
 import { acquireWriter } from '../lake/writer-guard.js';
 import { type IngestCounts, zeroCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';

@@ -4,9 +4,9 @@ import type { Lake } from '../app/open-lake.js';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
+import { findOrphans } from '../lake/find-orphans.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
 import { acquireWriter } from '../lake/writer-guard.js';
-import { findOrphans } from './remove-orphans.js';
 import { type MissingFilesRepair, repairMissingFiles } from './repair-missing-files.js';
 
 export interface Problem {
