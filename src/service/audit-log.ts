@@ -70,7 +70,7 @@ export class AuditLog {
   }
 }
 
-export function auditEntryView(r: AuditRow): AuditEntryView {
+function auditEntryView(r: AuditRow): AuditEntryView {
   return {
     id: r.id,
     at: new Date(r.at).toISOString(),
