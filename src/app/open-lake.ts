@@ -50,7 +50,7 @@ export async function openLake(
       'check --data-dir (or CHATLAKE_DATA_DIR); a lake is made by chatlake ingest or chatlake serve',
     );
   }
-  const { openCatalog } = await import('./open-catalog.js');
+  const { openCatalog } = await import('../catalog/open-catalog.js');
   const catalog = await openCatalog(asked);
   let config: ResolvedConfig;
   try {

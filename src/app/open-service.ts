@@ -9,19 +9,25 @@ import { HotTier } from '../ingest/hot-tier.js';
 import { SchemaTracker } from '../ingest/schema-tracker.js';
 import { HotCompactor } from '../jobs/hot-compactor.js';
 import { HotRowsThread } from '../jobs/hot-rows-thread.js';
-import { findOrphans } from '../jobs/remove-orphans.js';
+import { findOrphans } from '../lake/find-orphans.js';
 import { tryAcquireWriter } from '../lake/writer-guard.js';
 import type { PlatformModule } from '../platforms/platform-module.js';
 import { ApiTokens } from '../service/api-tokens.js';
 import { Attachments } from '../service/attachments.js';
+import { AuditLog } from '../service/audit-log.js';
 import { ConversationService } from '../service/conversation-service.js';
 import { Idempotency } from '../service/idempotency.js';
-import { MessageService } from '../service/message-service.js';
-import { openLake } from './open-lake.js';
+import { LakeStatus } from '../service/lake-status.js';
+import { MessageAcks } from '../service/message-acks.js';
+import { MessageChanges } from '../service/message-changes.js';
+import { MessagePages } from '../service/message-pages.js';
+import { MessagePosts } from '../service/message-posts.js';
+import { type Lake, openLake } from './open-lake.js';
 
 export interface Service {
   readonly app: FastifyInstance;
-  readonly context: ServiceContext;
+  /** What the routes are given, and the lake it was wired from (for tests and embedders, never the routes). */
+  readonly context: ServiceContext & { readonly lake: Lake };
   readonly compactor: HotCompactor;
   /** The admin token made on the first start (null when tokens existed already): shown once. */
   readonly firstAdminToken: string | null;
@@ -76,13 +82,34 @@ export async function openService(
     config.attachmentMaxBytes,
     config.attachmentTypes,
   );
-  const context: ServiceContext = {
+  const messagePages = new MessagePages({ catalog, query });
+  const context: ServiceContext & { lake: Lake } = {
     config,
     lake,
+    platforms: lake.platforms,
+    localDay: lake.localDay,
     hot,
+    query,
+    status: new LakeStatus(catalog),
     tokens,
+    audit: new AuditLog(catalog, query.cursorCodec),
     conversations: new ConversationService(catalog, query.cursorCodec),
-    messages: new MessageService(lake, hot, config.deleteGraceHours * 3_600_000, attachments),
+    messagePosts: new MessagePosts({
+      catalog,
+      platforms: lake.platforms,
+      hot,
+      query,
+      pages: messagePages,
+      attachments,
+    }),
+    messagePages,
+    messageChanges: new MessageChanges({
+      catalog,
+      query,
+      pages: messagePages,
+      deleteGraceMs: config.deleteGraceHours * 3_600_000,
+    }),
+    messageAcks: new MessageAcks({ catalog, pages: messagePages }),
     attachments,
     idempotency: new Idempotency(catalog, config.idempotencyTtlHours * 3_600_000),
     metrics,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openCatalog } from '../app/open-catalog.js';
+import { openCatalog } from '../catalog/open-catalog.js';
 import { resolveConfig } from '../config/resolved-config.js';
 import { globalFlags } from './global-flags.js';
 import { printJson } from './print.js';

@@ -1,14 +1,26 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Lake } from '../app/open-lake.js';
-import type { NewQualityMetric } from '../catalog/catalog.js';
+import type { Catalog, NewQualityMetric } from '../catalog/catalog.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
 import { ChatlakeError } from '../core/errors.js';
-import { findOrphans } from '../jobs/remove-orphans.js';
+import type { LocalDay } from '../core/local-day.js';
+import { findOrphans } from '../lake/find-orphans.js';
+import type { LakeWriter } from '../lake/lake-writer.js';
 import { acquireWriter } from '../lake/writer-guard.js';
+import type { PlatformRegistry } from '../platforms/platform-registry.js';
 import { type IngestCounts, zeroCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';
 import { ingestFile, ingestStream, type SourceRun } from './ingest-file.js';
 import { SchemaTracker } from './schema-tracker.js';
+
+/** What an ingest run uses: the catalog, the writer (opened when needed), the platforms, the zone's days. */
+export interface IngestDeps {
+  catalog: Catalog;
+  config: Pick<ResolvedConfig, 'dataDir' | 'lakeDir' | 'batchBytes'>;
+  localDay: LocalDay;
+  platforms: Pick<PlatformRegistry, 'module' | 'decoder' | 'sniff'>;
+  writer(): Promise<LakeWriter>;
+}
 
 export interface IngestOptions {
   /** The platform of every input; without it, each input's is sniffed from its first bytes. */
@@ -33,7 +45,7 @@ export interface IngestSummary extends Omit<IngestCounts, 'nulls' | 'records'> {
  * is read from its checkpoint, decoded, deduped and committed batch by batch. One run is one task.
  */
 export async function ingest(
-  lake: Lake,
+  lake: IngestDeps,
   inputs: readonly string[],
   opts: IngestOptions = {},
 ): Promise<IngestSummary> {

@@ -1,9 +1,22 @@
-import type { Lake } from '../app/open-lake.js';
-import type { QuarantineRow } from '../catalog/catalog.js';
+import type { Catalog, QuarantineRow } from '../catalog/catalog.js';
+import type { QuarantineStore } from '../catalog/ports/quarantine-store.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
+import type { LocalDay } from '../core/local-day.js';
+import type { LakeWriter } from '../lake/lake-writer.js';
 import { acquireWriter } from '../lake/writer-guard.js';
+import type { PlatformRegistry } from '../platforms/platform-registry.js';
 import { commitBatch } from './commit-batch.js';
 import { decodePayloads, emptyDecoded } from './decode-payloads.js';
 import { SchemaTracker } from './schema-tracker.js';
+
+/** What a retry uses: the catalog, the writer (opened when needed), the platforms, the zone's days. */
+export interface RetryQuarantineDeps {
+  catalog: Catalog;
+  config: Pick<ResolvedConfig, 'dataDir'>;
+  localDay: LocalDay;
+  platforms: Pick<PlatformRegistry, 'fileNames' | 'decoder' | 'module'>;
+  writer(): Promise<LakeWriter>;
+}
 
 export interface RetryResult {
   retried: number;
@@ -20,7 +33,7 @@ export interface RetryResult {
  * any ingest (deduped, atomic) and marked resolved in the same transaction; the rest stay open.
  */
 export async function retryQuarantine(
-  lake: Lake,
+  lake: RetryQuarantineDeps,
   ids: readonly number[] | 'all',
   platform?: string,
 ): Promise<RetryResult> {
@@ -45,7 +58,7 @@ export async function retryQuarantine(
       schema: await SchemaTracker.load(lake.catalog),
     };
     const taskId = await lake.catalog.startTask('quarantine-retry', { ids });
-    for await (const page of openEntries(lake, ids)) {
+    for await (const page of openEntries(lake.catalog, ids)) {
       const decoded = emptyDecoded();
       const resolved: number[] = [];
       for (const entry of page) {
@@ -101,11 +114,14 @@ export async function retryQuarantine(
   }
 }
 
-async function* openEntries(lake: Lake, ids: readonly number[] | 'all'): AsyncGenerator<QuarantineRow[]> {
+async function* openEntries(
+  quarantine: Pick<QuarantineStore, 'quarantineEntry' | 'quarantine'>,
+  ids: readonly number[] | 'all',
+): AsyncGenerator<QuarantineRow[]> {
   if (ids !== 'all') {
     const rows: QuarantineRow[] = [];
     for (const id of ids) {
-      const row = await lake.catalog.quarantineEntry(id);
+      const row = await quarantine.quarantineEntry(id);
       if (row && row.status === 'open') rows.push(row);
     }
     yield rows;
@@ -113,7 +129,7 @@ async function* openEntries(lake: Lake, ids: readonly number[] | 'all'): AsyncGe
   }
   let afterId = 0;
   for (;;) {
-    const page = await lake.catalog.quarantine({ status: 'open', afterId, limit: 1000 });
+    const page = await quarantine.quarantine({ status: 'open', afterId, limit: 1000 });
     if (page.length === 0) return;
     afterId = page[page.length - 1]!.id;
     yield page;

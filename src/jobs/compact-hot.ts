@@ -2,9 +2,9 @@ import type { Catalog, NewDataFile } from '../catalog/catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { Pending, SchemaTracker } from '../ingest/schema-tracker.js';
+import { findOrphans } from '../lake/find-orphans.js';
 import type { LakeWriter, WrittenFile } from '../lake/lake-writer.js';
 import { tryAcquireWriter } from '../lake/writer-guard.js';
-import { findOrphans } from './remove-orphans.js';
 import type { HotRowsWritten } from './write-hot-rows.js';
 
 export interface HotCompactionDeps {

@@ -1,5 +1,5 @@
-import type { Lake } from '../app/open-lake.js';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
@@ -20,11 +20,21 @@ export interface CompactResult {
   seconds: number;
 }
 
+/** What `compactPartitions` uses: the catalog, the writer (opened when needed) and the data directory. */
+export interface CompactPartitionsDeps {
+  catalog: Catalog;
+  config: Pick<ResolvedConfig, 'dataDir'>;
+  writer(): Promise<LakeWriter>;
+}
+
 /**
  * Merges the files of each partition into one, sorted like every data file (`chatlake compact`). The new file
  * replaces the old ones in one catalog transaction; the old files are deleted right after it commits.
  */
-export async function compactPartitions(lake: Lake, opts: CompactOptions = {}): Promise<CompactResult> {
+export async function compactPartitions(
+  lake: CompactPartitionsDeps,
+  opts: CompactOptions = {},
+): Promise<CompactResult> {
   const started = performance.now();
   const minFiles = Math.max(2, opts.minFiles ?? 2);
   const deps = { catalog: lake.catalog, writer: await lake.writer() };

@@ -2,7 +2,7 @@
 // moves are read, parsed and written off the service's event loop. One request at a time.
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { openCatalog } from '../app/open-catalog.js';
+import { openCatalog } from '../catalog/open-catalog.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import { openDuckDB } from '../lake/duckdb-engine.js';
 import { LakeWriter } from '../lake/lake-writer.js';

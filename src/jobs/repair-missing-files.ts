@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import type { Lake } from '../app/open-lake.js';
-import type { ConversationRow, DataFileRow } from '../catalog/catalog.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog, ConversationRow, DataFileRow } from '../catalog/catalog.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
 import type { Dataset } from '../core/lake-record.js';
 import { sqlString } from '../lake/duckdb-engine.js';
 
@@ -27,6 +28,13 @@ export interface MissingFilesRepair {
   skipped: { dataset: Dataset; partition: string; reason: string }[];
 }
 
+/** What the repair uses: the catalog, DuckDB (to read the partitions' other files) and the lake root. */
+export interface RepairMissingFilesDeps {
+  catalog: Catalog;
+  config: Pick<ResolvedConfig, 'lakeDir'>;
+  duck(): Promise<DuckDBConnection>;
+}
+
 const KEY_COLUMN: Record<Dataset, string> = {
   messages: 'message_id',
   contacts: 'record_key',
@@ -44,7 +52,7 @@ const KEY_COLUMN: Record<Dataset, string> = {
  * catalog transaction, unless `dryRun`. Call while holding the writer lock.
  */
 export async function repairMissingFiles(
-  lake: Lake,
+  lake: RepairMissingFilesDeps,
   missing: readonly DataFileRow[],
   unreadable: ReadonlySet<number>,
   dryRun: boolean,
@@ -140,7 +148,10 @@ export async function repairMissingFiles(
  * messages (registered files but the removed ones, and hot rows) give, with that count. First/last times are
  * kept: a re-ingest of the lost rows widens them to exactly what they were.
  */
-async function conversationChanges(lake: Lake, removed: ReadonlySet<number>): Promise<ConversationRow[]> {
+async function conversationChanges(
+  lake: RepairMissingFilesDeps,
+  removed: ReadonlySet<number>,
+): Promise<ConversationRow[]> {
   const files = (await lake.catalog.dataFiles({ dataset: 'messages' })).filter((f) => !removed.has(f.id));
   const now = new Map<string, { n: number }>();
   const add = (platform: string, conversationId: string, n: number) => {

@@ -1,13 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Lake } from '../app/open-lake.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog, DataFileRow } from '../catalog/catalog.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
 import type { Dataset } from '../core/lake-record.js';
+import type { LocalDay } from '../core/local-day.js';
 import { sqlString } from '../lake/duckdb-engine.js';
+import { findOrphans } from '../lake/find-orphans.js';
 import { LAKE_DATASETS, type LakeColumn } from '../lake/lake-columns.js';
 import { acquireWriter } from '../lake/writer-guard.js';
-import { findOrphans } from './remove-orphans.js';
-import { type MissingFilesRepair, repairMissingFiles } from './repair-missing-files.js';
+import {
+  type MissingFilesRepair,
+  type RepairMissingFilesDeps,
+  repairMissingFiles,
+} from './repair-missing-files.js';
 
 export interface Problem {
   check: string;
@@ -27,6 +33,12 @@ export interface ValidationReport {
   dryRun: boolean;
   problems: Problem[];
   seconds: number;
+}
+
+/** What validation uses: what the repair does, the data directory (its lock), the zone and its local days. */
+export interface ValidateLakeDeps extends RepairMissingFilesDeps {
+  config: Pick<ResolvedConfig, 'lakeDir' | 'dataDir' | 'timeZone'>;
+  localDay: LocalDay;
 }
 
 const IDENTITY: Record<Dataset, { key: string; time: string; required: string[] }> = {
@@ -54,7 +66,7 @@ const IDENTITY: Record<Dataset, { key: string; time: string; required: string[] 
  * lies in the lake (`repair` removes those). `duplicatesOnly` runs just the identity check.
  */
 export async function validateLake(
-  lake: Lake,
+  lake: ValidateLakeDeps,
   opts: { repair?: boolean; dryRun?: boolean; duplicatesOnly?: boolean } = {},
 ): Promise<ValidationReport> {
   const started = performance.now();
@@ -236,7 +248,7 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function describe(duck: Awaited<ReturnType<Lake['duck']>>, path: string): Promise<Map<string, string>> {
+async function describe(duck: DuckDBConnection, path: string): Promise<Map<string, string>> {
   const r = await duck.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
   return new Map(r.getRowObjectsJS().map((c) => [String(c.column_name), String(c.column_type)]));
 }

@@ -44,7 +44,7 @@ export const MESSAGE_COLUMNS: readonly LakeColumn<Message>[] = [
   col('received_at', 'TIMESTAMPTZ', (r) => r.receivedAt),
 ];
 
-export const CONTACT_COLUMNS: readonly LakeColumn<Contact>[] = [
+const CONTACT_COLUMNS: readonly LakeColumn<Contact>[] = [
   col('platform', 'VARCHAR', (r) => r.platform),
   col('account_id', 'VARCHAR', (r) => r.accountId),
   col('contact_id', 'VARCHAR', (r) => r.contactId),
@@ -59,7 +59,7 @@ export const CONTACT_COLUMNS: readonly LakeColumn<Contact>[] = [
   col('observed_at', 'TIMESTAMPTZ', (r) => r.observedAt),
 ];
 
-export const EVENT_COLUMNS: readonly LakeColumn<ChatEvent>[] = [
+const EVENT_COLUMNS: readonly LakeColumn<ChatEvent>[] = [
   col('platform', 'VARCHAR', (r) => r.platform),
   col('account_id', 'VARCHAR', (r) => r.accountId),
   col('event_type', 'VARCHAR', (r) => r.eventType),

@@ -1,7 +1,9 @@
-import type { AuditFilter, AuditRow, ServiceCatalog } from '../catalog/service-catalog.js';
+import type { TokenAuditStore } from '../catalog/ports/token-audit-store.js';
+import type { AuditFilter, AuditRow } from '../catalog/service-catalog.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { CursorCodec } from '../query/cursor-codec.js';
 import { KeysetCursors } from '../query/keyset-page.js';
+import { type AuditVerdict, verifyAuditChain } from './audit-chain.js';
 
 /** An audit entry as the API and `chatlake audit list --json` show it. */
 export interface AuditEntryView {
@@ -31,10 +33,10 @@ export interface AuditPage {
   nextAfter: number | null;
 }
 
-/** Reading the audit log page by page, oldest first, filtered by actor, action and target. */
+/** Reading the audit log page by page, oldest first, filtered by actor, action and target; verifying its chain. */
 export class AuditLog {
   constructor(
-    private readonly catalog: ServiceCatalog,
+    private readonly catalog: Pick<TokenAuditStore, 'auditEntries' | 'auditLog'>,
     private readonly cursors: CursorCodec,
   ) {}
 
@@ -61,9 +63,14 @@ export class AuditLog {
       nextAfter: page.cursor !== null && last ? last.id : null,
     };
   }
+
+  /** Walks the whole hash chain (`verifyAuditChain`). */
+  async verify(): Promise<AuditVerdict> {
+    return verifyAuditChain(await this.catalog.auditLog());
+  }
 }
 
-export function auditEntryView(r: AuditRow): AuditEntryView {
+function auditEntryView(r: AuditRow): AuditEntryView {
   return {
     id: r.id,
     at: new Date(r.at).toISOString(),

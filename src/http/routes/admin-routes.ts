@@ -2,8 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ChatlakeError } from '../../core/errors.js';
 import { SCOPES, type Scope } from '../../service/api-tokens.js';
-import { verifyAuditChain } from '../../service/audit-chain.js';
-import { AuditLog } from '../../service/audit-log.js';
+import type { AuditLog } from '../../service/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
 import {
   AuditPageSchema,
@@ -66,7 +65,6 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       return reply.status(204).send();
     },
   );
-  const audit = new AuditLog(ctx.lake.catalog, (await ctx.lake.query()).cursorCodec);
   app.get(
     '/audit',
     {
@@ -90,13 +88,13 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       },
     },
     async (req) => {
-      const { nextAfter, ...page } = await audit.list(req.query as Parameters<AuditLog['list']>[0]);
+      const { nextAfter, ...page } = await ctx.audit.list(req.query as Parameters<AuditLog['list']>[0]);
       return page;
     },
   );
   app.get(
     '/audit/verify',
     { config: { scope: 'admin' }, schema: { tags, response: { 200: AuditVerdictSchema } } },
-    async () => verifyAuditChain(await ctx.lake.catalog.auditLog()),
+    async () => ctx.audit.verify(),
   );
 }

@@ -12,7 +12,7 @@ import { Cursor, Id, Limit, Metadata } from './schemas.js';
 
 const ConvParams = Type.Object({ id: Id });
 /** How a conversation's counts and times are kept, in the OpenAPI document. */
-export const CONVERSATION_COUNTS =
+const CONVERSATION_COUNTS =
   "messageCount, firstMessageAt and lastMessageAt come from the conversation's messages (null until its first " +
   'message, whatever its createdAt); status syncs (platform notifications, kind "status") are stored but not ' +
   'counted; revoked and deleted messages stay counted.';

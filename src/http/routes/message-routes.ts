@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ChatlakeError } from '../../core/errors.js';
 import type { ApiMessageInput } from '../../platforms/api/api-message.js';
-import type { WriteResult } from '../../service/message-service.js';
+import type { WriteResult } from '../../service/message-posts.js';
 import { parseId } from '../../service/public-id.js';
 import type { ServiceContext } from '../service-context.js';
 import {
@@ -67,7 +67,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
       const key = req.headers['idempotency-key'] as string | undefined;
       const async = req.headers['x-write-mode'] === 'async';
       const write = async (idempotencyId?: string) => {
-        const r: WriteResult = await ctx.messages.post(conv, body, JSON.stringify(body), {
+        const r: WriteResult = await ctx.messagePosts.post(conv, body, JSON.stringify(body), {
           actor: req.actor,
           idempotencyId,
           async,
@@ -126,9 +126,9 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
             'around cannot be combined with cursor, before or after',
           );
         }
-        return ctx.messages.around(conv, q.around, q.limit);
+        return ctx.messagePages.around(conv, q.around, q.limit);
       }
-      return ctx.messages.list(conv, {
+      return ctx.messagePages.list(conv, {
         limit: q.limit,
         cursor: q.cursor,
         before: epochMs(q.before, 'before'),
@@ -139,12 +139,12 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.get(
     '/messages/:id',
     { config: { scope: 'read' }, schema: { tags, params: MsgParams, response: { 200: MessageSchema } } },
-    async (req) => ctx.messages.get(msgId(req)),
+    async (req) => ctx.messagePages.get(msgId(req)),
   );
   app.get(
     '/messages/:id/history',
     { config: { scope: 'read' }, schema: { tags, params: MsgParams, response: { 200: HistorySchema } } },
-    async (req) => ({ versions: await ctx.messages.history(msgId(req)) }),
+    async (req) => ({ versions: await ctx.messageChanges.history(msgId(req)) }),
   );
   app.patch(
     '/messages/:id',
@@ -157,20 +157,20 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
         response: { 200: MessageSchema },
       },
     },
-    async (req) => ctx.messages.edit(msgId(req), (req.body as { text: string }).text, req.actor),
+    async (req) => ctx.messageChanges.edit(msgId(req), (req.body as { text: string }).text, req.actor),
   );
   app.delete(
     '/messages/:id',
     { config: { scope: 'write' }, schema: { tags, params: MsgParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await ctx.messages.remove(msgId(req), req.actor);
+      await ctx.messageChanges.remove(msgId(req), req.actor);
       return reply.status(204).send();
     },
   );
   app.post(
     '/messages/:id/restore',
     { config: { scope: 'write' }, schema: { tags, params: MsgParams, response: { 200: MessageSchema } } },
-    async (req) => ctx.messages.restore(msgId(req), req.actor),
+    async (req) => ctx.messageChanges.restore(msgId(req), req.actor),
   );
   app.put(
     '/messages/:id/ack',
@@ -194,7 +194,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServiceContext): 
     },
     async (req) => {
       const b = req.body as { participantId: string; state: 'delivered' | 'read' };
-      return { acks: await ctx.messages.ack(msgId(req), b.participantId, b.state) };
+      return { acks: await ctx.messageAcks.ack(msgId(req), b.participantId, b.state) };
     },
   );
 }

@@ -20,7 +20,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Prom
     status: 'ok',
   }));
   app.get('/ready', { schema: { tags, security: [], response: { 200: Ready } } }, async () => {
-    const hot = await ctx.lake.catalog.hotSummary().catch(() => null);
+    const hot = await ctx.status.hotSummary().catch(() => null);
     if (!hot) throw new ChatlakeError('busy', 'the catalog is not reachable');
     return { status: 'ready', hotRows: hot.rows };
   });
@@ -29,7 +29,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Prom
     '/metrics',
     { config: { scope: 'read' }, schema: { tags, response: { 200: metricsReply } } },
     async (_req, reply) => {
-      const hot = await ctx.lake.catalog.hotSummary();
+      const hot = await ctx.status.hotSummary();
       ctx.metrics.set('chatlake_hot_rows', 'Rows in the hot tier (not yet in Parquet)', hot.rows);
       ctx.metrics.set('chatlake_hot_bytes', 'Bytes of records in the hot tier', hot.bytes);
       ctx.metrics.set(
@@ -37,7 +37,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServiceContext): Prom
         'Hot-tier transactions committed (group commits) since start',
         ctx.hot.counters.commits,
       );
-      const query = (await ctx.lake.query()).counters;
+      const query = ctx.query.counters;
       ctx.metrics.set('chatlake_query_scans', 'DuckDB scans run by reads since start', query.scans);
       ctx.metrics.set(
         'chatlake_query_window_hits',

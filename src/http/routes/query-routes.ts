@@ -37,8 +37,8 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
   const tags = ['query'];
   const toQuery = (q: FilterQuery): MessageQuery => ({
     dataset: q.dataset as MessageQuery['dataset'],
-    from: q.from === undefined ? undefined : timeBound(q.from, ctx.lake.localDay, 'from'),
-    to: q.to === undefined ? undefined : timeBound(q.to, ctx.lake.localDay, 'to'),
+    from: q.from === undefined ? undefined : timeBound(q.from, ctx.localDay, 'from'),
+    to: q.to === undefined ? undefined : timeBound(q.to, ctx.localDay, 'to'),
     platform: q.platform,
     conversation: q.conversation,
     sender: q.sender,
@@ -69,7 +69,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
     },
     async (req) => {
       const q = req.query as FilterQuery & { limit: number; cursor?: string };
-      const page = await (await ctx.lake.query()).page({ ...toQuery(q), limit: q.limit, cursor: q.cursor });
+      const page = await ctx.query.page({ ...toQuery(q), limit: q.limit, cursor: q.cursor });
       return { rows: page.rows, nextCursor: page.cursor };
     },
   );
@@ -93,7 +93,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
     async (req, reply) => {
       const q = req.query as FilterQuery & { format: 'jsonl' | 'csv' | 'parquet' };
       const query = toQuery(q);
-      const service = await ctx.lake.query();
+      const service = ctx.query;
       if (q.format === 'parquet') {
         // DuckDB writes the whole result to a temporary file (constant memory), which is then streamed.
         const dir = mkdtempSync(join(tmpdir(), 'chatlake-export-'));
@@ -115,7 +115,7 @@ export async function queryRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
       const first = await rows.next();
       const out = new PassThrough();
       const columns = outputColumns(query);
-      const writer = rowWriter(q.format, out, columns, ctx.lake.localDay);
+      const writer = rowWriter(q.format, out, columns, ctx.localDay);
       void (async () => {
         try {
           if (!first.done) await writer.write(first.value);

@@ -19,7 +19,7 @@ export const ErrorReply = Type.Object(
   { description: 'An error' },
 );
 
-export const AttachmentRefSchema = Type.Object({
+const AttachmentRefSchema = Type.Object({
   sha256: Type.String(),
   size: Type.Integer(),
   mimeType: Type.String(),
@@ -151,7 +151,7 @@ export const WebhookAckSchema = Type.Object({
   quarantined: Type.Optional(Type.Boolean()),
 });
 
-export const QueryPageSchema = Type.Object({
+const QueryPageSchema = Type.Object({
   rows: Type.Array(Type.Object({}, { additionalProperties: true })),
   nextCursor: Nullable(Type.String()),
 });

@@ -20,7 +20,7 @@ export const Metadata = Type.Object(
  * another sender's: a client removes a message with DELETE instead); a "status" counts in no conversation's
  * range, so a page would not show it.
  */
-export const API_MESSAGE_KINDS = MESSAGE_KINDS.filter((k) => k !== 'revoke' && k !== 'status');
+const API_MESSAGE_KINDS = MESSAGE_KINDS.filter((k) => k !== 'revoke' && k !== 'status');
 export const MessageKind = Type.Union(API_MESSAGE_KINDS.map((k) => Type.Literal(k)));
 export const IsoTime = Type.String({ format: 'date-time' });
 /** A cursor as chatlake issues them: base64url body "." base64url signature. */

@@ -28,10 +28,10 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServiceContext): 
     delete request.headers['content-type'];
   });
   const expected = ctx.config.webhookSecret ? Buffer.from(ctx.config.webhookSecret) : null;
-  for (const module of ctx.lake.platforms.modules) {
+  for (const module of ctx.platforms.modules) {
     const { receiver, name } = module;
     if (!receiver) continue;
-    const decoder = ctx.lake.platforms.decoder(name);
+    const decoder = ctx.platforms.decoder(name);
     const schema = { tags: ['webhook'], summary: receiver.summary, response: { 200: WebhookAckSchema } };
     const handler = async (request: FastifyRequest<{ Params: { secret?: string } }>) => {
       if (expected) {

@@ -1,6 +1,6 @@
-import type { Catalog } from '../catalog/catalog.js';
-import type { OpenCatalogOptions } from '../catalog/open-catalog-options.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
+import type { Catalog } from './catalog.js';
+import type { OpenCatalogOptions } from './open-catalog-options.js';
 
 /**
  * The configured catalog: PostgreSQL when a database URL is set, else the SQLite file in the data directory.
