@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { openPostgresCatalog } from '../../src/catalog/postgres/open-postgres-catalog.js';
 import { openSqliteCatalog } from '../../src/catalog/sqlite/open-sqlite-catalog.js';
+import { encodeFileCursor } from '../../src/platforms/file-cursor.js';
 import { createDatabase, startPostgresServer } from '../../test/support/postgres-server.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { batchEffects, messageBatches } from './message-batches.js';
@@ -64,12 +65,14 @@ async function run(catalog: Catalog): Promise<Result> {
       await tx.touchConversations(conversations);
       await tx.saveCheckpoint({
         sourceId: source.id,
-        offset: batchNo + 1,
-        line: rows + batch.claims.length,
-        fileSize: 0,
-        fileId: null,
-        headHash: null,
-        tailHash: null,
+        cursor: encodeFileCursor({
+          offset: batchNo + 1,
+          line: rows + batch.claims.length,
+          fileSize: 0,
+          fileId: null,
+          headHash: null,
+          tailHash: null,
+        }),
       });
       return fresh;
     });

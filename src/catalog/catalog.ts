@@ -81,14 +81,10 @@ export interface SourceRow {
   kind: string;
   platform: string;
 }
+/** Where reading a source goes on: a cursor only the source's cursor kind reads (platforms/source-cursor.ts). */
 export interface Checkpoint {
   sourceId: number;
-  offset: number;
-  line: number;
-  fileSize: number;
-  fileId: string | null;
-  headHash: string | null;
-  tailHash: string | null;
+  cursor: string;
 }
 export interface KeyClaim {
   key: string;

@@ -4,16 +4,7 @@ import type { Generated } from 'kysely';
 export interface CatalogSchema {
   lake_settings: { key: string; value: string };
   sources: { id: Generated<number>; uri: string; kind: string; platform: string; created_at: number };
-  checkpoints: {
-    source_id: number;
-    offset: number;
-    line: number;
-    file_size: number;
-    file_id: string | null;
-    head_hash: string | null;
-    tail_hash: string | null;
-    updated_at: number;
-  };
+  checkpoints: { source_id: number; cursor: string; updated_at: number };
   data_files: {
     id: Generated<number>;
     dataset: string;

@@ -19,3 +19,8 @@ export async function fingerprint(
   const tail = Math.min(SPAN, offset);
   return { headHash: await hashRange(file, 0, head), tailHash: await hashRange(file, offset - tail, tail) };
 }
+
+/** The hash of a whole content (an export file read whole): what its cursor keeps. */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,10 +1,22 @@
-import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { type FileHandle, open } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import type { Checkpoint } from '../catalog/catalog.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
+import {
+  FRAMING_CURSORS,
+  type HttpReceiver,
+  jsonReceiver,
+  type PlatformModule,
+} from '../platforms/platform-module.js';
+import type { FileFacts } from '../platforms/source-cursor.js';
 import { type BatchDeps, commitBatch } from './commit-batch.js';
-import { type DecodedPayloads, decodePayloads, emptyDecoded } from './decode-payloads.js';
-import { fingerprint } from './file-fingerprint.js';
+import {
+  type DecodedPayloads,
+  type DecodePayloadsOptions,
+  decodePayloads,
+  emptyDecoded,
+} from './decode-payloads.js';
+import { contentHash, fingerprint } from './file-fingerprint.js';
 import { addOutcome, type IngestCounts } from './ingest-counts.js';
 import type { IngestListener } from './ingest-events.js';
 import { type LineChunk, readFileLineChunks, readStreamLineChunks } from './read-line-chunks.js';
@@ -21,46 +33,95 @@ export interface SourceRun {
   sniff?: (head: string) => PlatformAdapter;
   /** Once aborted, reading stops; what was read is committed (with its checkpoint) before the run ends. */
   signal?: AbortSignal;
+  /** The module of a platform: how its files are framed (without it, by lines). */
+  module?: (platform: string) => PlatformModule;
 }
 
 /**
- * Ingests the new bytes of a file: resumes at its checkpoint unless the file was truncated or rewritten
- * (then it starts over, and dedupe keeps that exact), and commits a checkpoint with every batch.
+ * Ingests what is new in a file, as its platform's framing reads it: a line-framed log from where its cursor
+ * stopped (from the start when it was truncated or rewritten; dedupe keeps that exact), a whole-framed export
+ * unless its content is what was read last. Every batch commits the source's cursor with it. The cursor is
+ * opaque here: its kind (platforms/source-cursor.ts) says where to start and what to save.
  */
 export async function ingestFile(run: SourceRun, path: string): Promise<void> {
+  const module = run.module?.(run.adapter.platform);
   const { catalog } = run.deps;
   const source = await catalog.source(path, 'file', run.adapter.platform);
   const file = await open(path, 'r');
   try {
     const { size, dev, ino } = await file.stat();
-    const fileId = `${dev}:${ino}`;
-    let { offset, line } = await resumePoint(run, path, await catalog.checkpoint(source.id), file, size);
-    const fallbackTime = dayInName(path) ?? run.startedAt;
+    const facts: FileFacts = { size, id: `${dev}:${ino}`, fingerprint: (at) => fingerprint(file, at) };
+    const saved = (await catalog.checkpoint(source.id))?.cursor ?? null;
     run.counts.sources++;
-    await processChunks(
-      run,
-      path,
-      readFileLineChunks(file, offset, size, run.signal),
-      line,
-      fallbackTime,
-      size - offset,
-      async (end, lines) => {
-        offset = end;
-        line += lines;
-        const cp: Checkpoint = {
-          sourceId: source.id,
-          offset,
-          line,
-          fileSize: size,
-          fileId,
-          ...(await fingerprint(file, offset)),
-        };
-        return { checkpoint: cp, lineage: { sourceId: source.id } };
-      },
-    );
+    if (module?.framing === 'whole')
+      await ingestWhole(run, path, source.id, file, facts, saved, module.receiver ?? jsonReceiver);
+    else await ingestLines(run, path, source.id, file, facts, saved);
   } finally {
     await file.close();
   }
+}
+
+async function ingestLines(
+  run: SourceRun,
+  path: string,
+  sourceId: number,
+  file: FileHandle,
+  facts: FileFacts,
+  saved: string | null,
+): Promise<void> {
+  const cursor = FRAMING_CURSORS.lines;
+  const start = await cursor.resume(saved, facts);
+  if (start.restart !== undefined)
+    run.listener.notice?.({
+      source: path,
+      message: `reading from the start because ${start.restart}; stored records are skipped`,
+    });
+  let { offset, line } = start;
+  await processChunks(
+    run,
+    path,
+    readFileLineChunks(file, offset, facts.size, run.signal),
+    'lines',
+    line,
+    dayInName(path) ?? run.startedAt,
+    facts.size - offset,
+    async (end, lines) => {
+      offset = end;
+      line += lines;
+      const checkpoint: Checkpoint = { sourceId, cursor: await cursor.save({ offset, line }, facts) };
+      return { checkpoint, lineage: { sourceId } };
+    },
+  );
+}
+
+/** A whole-framed file is one payload (read by the module's receiver); the same content again is not read. */
+async function ingestWhole(
+  run: SourceRun,
+  path: string,
+  sourceId: number,
+  file: FileHandle,
+  facts: FileFacts,
+  saved: string | null,
+  receiver: HttpReceiver,
+): Promise<void> {
+  const cursor = FRAMING_CURSORS.whole;
+  if (facts.size === 0 || run.signal?.aborted) return;
+  const bytes = Buffer.alloc(facts.size);
+  const { bytesRead } = await file.read(bytes, 0, facts.size, 0);
+  const whole = bytes.subarray(0, bytesRead);
+  const hash = contentHash(whole);
+  if (cursor.unchanged(saved, hash)) return;
+  const contentType = extname(path).toLowerCase() === '.json' ? 'application/json' : 'text/plain';
+  await processChunks(
+    run,
+    path,
+    [{ bytes: whole, start: 0 }],
+    { receiver, contentType },
+    0,
+    dayInName(path) ?? run.startedAt,
+    whole.length,
+    async () => ({ checkpoint: { sourceId, cursor: cursor.save(hash) }, lineage: { sourceId } }),
+  );
 }
 
 /** Ingests a stream (stdin) to its end. There is no checkpoint to resume from; dedupe keeps re-runs exact. */
@@ -74,7 +135,7 @@ export async function ingestStream(
   if (run.sniff && !first.done) run.adapter = run.sniff(first.value.bytes.toString('utf8'));
   const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
   run.counts.sources++;
-  await processChunks(run, name, withFirst(first, chunks), 0, run.startedAt, 0, async () => ({
+  await processChunks(run, name, withFirst(first, chunks), 'lines', 0, run.startedAt, 0, async () => ({
     checkpoint: null,
     lineage: { sourceId: source.id },
   }));
@@ -103,7 +164,8 @@ type BatchEnd = (
 async function processChunks(
   run: SourceRun,
   name: string,
-  chunks: AsyncIterable<LineChunk>,
+  chunks: AsyncIterable<LineChunk> | Iterable<LineChunk>,
+  framing: DecodePayloadsOptions['framing'],
   firstLine: number,
   fallbackTime: number,
   bytesTotal: number,
@@ -111,7 +173,7 @@ async function processChunks(
 ): Promise<void> {
   const opts = {
     decoder: run.adapter,
-    framing: 'lines' as const,
+    framing,
     source: name,
     firstLine: firstLine + 1,
     fallbackTime,
@@ -183,29 +245,6 @@ async function processChunks(
   const lines = run.counts.linesRead - linesBefore - (run.counts.blankLines - blankBefore);
   if (firstLine === 0 && lines > 0 && run.counts.quarantined - quarantinedBefore === lines)
     run.counts.allQuarantined.push(name);
-}
-
-async function resumePoint(
-  run: SourceRun,
-  path: string,
-  cp: Checkpoint | null,
-  file: Parameters<typeof fingerprint>[0],
-  size: number,
-): Promise<{ offset: number; line: number }> {
-  if (!cp || cp.offset === 0) return { offset: 0, line: 0 };
-  let why: string | null = null;
-  if (size < cp.offset) why = `it is shorter (${size} bytes) than what was read (${cp.offset})`;
-  else {
-    const now = await fingerprint(file, cp.offset);
-    if (now.headHash !== cp.headHash || now.tailHash !== cp.tailHash)
-      why = 'its content changed (rotated or rewritten)';
-  }
-  if (why === null) return { offset: cp.offset, line: cp.line };
-  run.listener.notice?.({
-    source: path,
-    message: `reading from the start because ${why}; stored records are skipped`,
-  });
-  return { offset: 0, line: 0 };
 }
 
 function dayInName(path: string): number | null {

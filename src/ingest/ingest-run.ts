@@ -77,6 +77,7 @@ export async function ingest(
       startedAt: Date.now(),
       signal: opts.signal,
       sniff: fixed ? undefined : (head) => platforms.decoder(platforms.sniff(head).name),
+      module: (name) => platforms.module(name),
     };
     for (const source of sources) {
       if (opts.signal?.aborted) break;

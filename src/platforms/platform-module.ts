@@ -1,4 +1,8 @@
+import { contentCursor } from './content-cursor.js';
+import { fileCursor } from './file-cursor.js';
 import type { PlatformAdapter } from './platform-adapter.js';
+import type { SourceCursor } from './source-cursor.js';
+import { syncCursor } from './sync-cursor.js';
 
 /**
  * How a source is cut into payloads: `lines` (one JSON payload a line: webhook logs), `whole` (a whole file or
@@ -49,3 +53,13 @@ export const jsonReceiver: HttpReceiver = {
   },
   noPayload: 'body is not a JSON object',
 };
+
+/**
+ * How a source is resumed follows from its framing: every module of a framing shares that framing's cursor kind
+ * (source-cursor.ts). Its cursor is opaque outside the kind: the catalog stores it, ingest hands it back.
+ */
+export const FRAMING_CURSORS = {
+  lines: fileCursor,
+  whole: contentCursor,
+  batch: syncCursor,
+} as const satisfies Record<Framing, SourceCursor>;

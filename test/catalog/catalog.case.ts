@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog, NewDataFile } from '../../src/catalog/catalog.js';
+import { decodeFileCursor, encodeFileCursor } from '../../src/platforms/file-cursor.js';
 
 /** Behaviours every catalog backend must have. A backend's test file calls this with a factory. */
 export function catalogConformance(
@@ -302,18 +303,18 @@ export function catalogConformance(
         const src = await c.source('/logs/a.log', 'file', 'wechat');
         expect((await c.source('/logs/a.log', 'file', 'wechat')).id).toBe(src.id);
         expect(await c.checkpoint(src.id)).toBeNull();
-        const cp = {
-          sourceId: src.id,
-          offset: 100,
-          line: 3,
-          fileSize: 120,
-          fileId: '1:2',
-          headHash: 'h',
-          tailHash: 't',
-        };
+        // The catalog keeps a cursor as text it never reads (here a file cursor's encoding).
+        const at = { offset: 100, line: 3, fileSize: 120, fileId: '1:2', headHash: 'h', tailHash: 't' };
+        const cp = { sourceId: src.id, cursor: encodeFileCursor(at) };
         await c.write((tx) => tx.saveCheckpoint(cp));
-        await c.write((tx) => tx.saveCheckpoint({ ...cp, offset: 9_000_000_000, line: 4 }));
-        expect(await c.checkpoint(src.id)).toEqual({ ...cp, offset: 9_000_000_000, line: 4 });
+        const moved = { ...cp, cursor: encodeFileCursor({ ...at, offset: 9_000_000_000, line: 4 }) };
+        await c.write((tx) => tx.saveCheckpoint(moved));
+        expect(await c.checkpoint(src.id)).toEqual(moved);
+        expect(decodeFileCursor((await c.checkpoint(src.id))!.cursor)).toEqual({
+          ...at,
+          offset: 9_000_000_000,
+          line: 4,
+        });
       }),
     );
 

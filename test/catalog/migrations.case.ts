@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KyselyCatalog } from '../../src/catalog/kysely-catalog.js';
 import { migrations } from '../../src/catalog/migrations/migrations.js';
 import type { OpenCatalogOptions } from '../../src/catalog/open-catalog-options.js';
+import { decodeFileCursor } from '../../src/platforms/file-cursor.js';
 
 type OpenFresh = (
   options?: OpenCatalogOptions,
@@ -83,6 +84,52 @@ export function migrationConformance(name: string, openFresh: OpenFresh) {
           [1, 'open', 2, 30],
           [2, 'open', 1, 20],
         ]);
+      } finally {
+        await dispose();
+      }
+    });
+
+    // Migration 006 makes checkpoints opaque cursors: today's rows become file cursors holding the same position.
+    it('turns checkpoint rows into file cursors (migration 006)', async () => {
+      const { catalog, dispose } = await openFresh({ migrate: false });
+      try {
+        const names = Object.keys(migrations(catalog.traits));
+        await migrateFirst(catalog, names.indexOf('006-source-cursors'));
+        const a = await catalog.source('/logs/a.log', 'file', 'wechat');
+        const b = await catalog.source('/logs/b.log', 'file', 'wechat');
+        const old = (sourceId: number, offset: number, head: string | null) => ({
+          source_id: sourceId,
+          offset,
+          line: 7,
+          file_size: offset + 1,
+          file_id: head === null ? null : '64769:1234',
+          head_hash: head,
+          tail_hash: head === null ? null : `${head}-tail`,
+          updated_at: 5,
+        });
+        await catalog.db
+          .insertInto('checkpoints')
+          .values([old(a.id, 9_000_000_000, 'h'), old(b.id, 0, null)] as never)
+          .execute();
+        await catalog.migrate();
+        expect(decodeFileCursor((await catalog.checkpoint(a.id))!.cursor)).toEqual({
+          offset: 9_000_000_000,
+          line: 7,
+          fileSize: 9_000_000_001,
+          fileId: '64769:1234',
+          headHash: 'h',
+          tailHash: 'h-tail',
+        });
+        expect(decodeFileCursor((await catalog.checkpoint(b.id))!.cursor)).toEqual({
+          offset: 0,
+          line: 7,
+          fileSize: 1,
+          fileId: null,
+          headHash: null,
+          tailHash: null,
+        });
+        await catalog.write((tx) => tx.removeCheckpoints([a.id]));
+        expect(await catalog.checkpoint(a.id)).toBeNull();
       } finally {
         await dispose();
       }

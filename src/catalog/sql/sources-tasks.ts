@@ -29,34 +29,18 @@ export async function sourcesById({ db }: CatalogSql, ids: readonly number[]): P
   return rows.map((r) => ({ id: num(r.id), uri: r.uri, kind: r.kind, platform: r.platform }));
 }
 
+/** The source's checkpoint: its cursor, as its cursor kind wrote it (the catalog never reads it). */
 export async function checkpoint({ db }: CatalogSql, sourceId: number): Promise<Checkpoint | null> {
   const r = await db
     .selectFrom('checkpoints')
-    .selectAll()
+    .select('cursor')
     .where('source_id', '=', sourceId)
     .executeTakeFirst();
-  if (!r) return null;
-  return {
-    sourceId,
-    offset: num(r.offset),
-    line: num(r.line),
-    fileSize: num(r.file_size),
-    fileId: r.file_id,
-    headHash: r.head_hash,
-    tailHash: r.tail_hash,
-  };
+  return r ? { sourceId, cursor: r.cursor } : null;
 }
 
 export async function saveCheckpoint({ db }: CatalogSql, cp: Checkpoint): Promise<void> {
-  const values = {
-    offset: cp.offset,
-    line: cp.line,
-    file_size: cp.fileSize,
-    file_id: cp.fileId,
-    head_hash: cp.headHash,
-    tail_hash: cp.tailHash,
-    updated_at: Date.now(),
-  };
+  const values = { cursor: cp.cursor, updated_at: Date.now() };
   await db
     .insertInto('checkpoints')
     .values({ source_id: cp.sourceId, ...values })

@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Lake, openLake } from '../../src/app/open-lake.js';
+import { ingest } from '../../src/ingest/ingest-run.js';
+import type { DecodeResult } from '../../src/platforms/platform-adapter.js';
+import { jsonReceiver, type PlatformModule } from '../../src/platforms/platform-module.js';
+import { lakeRows } from '../support/lake-contents.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/** A toy export format: a whole file is one JSON object {"messages":[{"id","text","at"}]}. */
+const toyExport: PlatformModule = {
+  name: 'toyexport',
+  framing: 'whole',
+  decoder: () => ({
+    platform: 'toyexport',
+    decode(payload, ctx): DecodeResult {
+      const list = (payload as { messages?: unknown }).messages;
+      if (!Array.isArray(list)) return { ok: false, reason: 'toyexport: no messages' };
+      return {
+        ok: true,
+        records: list.map((m: { id: string; text: string; at: number }) => ({
+          dataset: 'messages' as const,
+          record: {
+            platform: 'toyexport',
+            accountId: null,
+            conversationId: 'room',
+            messageId: m.id,
+            senderId: 'u1',
+            recipientId: null,
+            isGroup: false,
+            fromMe: false,
+            kind: 'text',
+            typeCode: null,
+            subtypeCode: null,
+            text: m.text,
+            content: m.text,
+            refMessageId: null,
+            meta: null,
+            sentAt: m.at,
+            receivedAt: ctx.receivedAt ?? ctx.fallbackTime,
+            raw: JSON.stringify(m),
+          },
+        })),
+      };
+    },
+  }),
+  identity: 'message: its id in the export',
+  receiver: jsonReceiver,
+};
+
+const exportOf = (...ids: string[]) =>
+  JSON.stringify({ messages: ids.map((id) => ({ id, text: `hi ${id}`, at: 1767225600000 })) });
+
+const wechatLine = (id: string) =>
+  `${JSON.stringify({
+    guid: 'g-1',
+    notify_type: 1010,
+    data: {
+      from_username: 'wxid_a',
+      to_username: 'wxid_bot',
+      msg_id: id,
+      msg_type: 1,
+      create_time: 1767225600,
+      is_chatroom_msg: 0,
+      content: `hello ${id}`,
+    },
+  })}\n`;
+
+// Issue 13, item 3: each framing resumes by its own cursor; ingest never reads a cursor's fields.
+describe('cursors by framing in ingest', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let lake: Lake;
+  beforeEach(async () => {
+    dir = tempDir();
+    lake = await openLake({ dataDir: join(dir.path, 'data') }, { platforms: [toyExport] });
+  });
+  afterEach(async () => {
+    await lake.close();
+    dir.remove();
+  });
+  const ids = async () => (await lakeRows(lake, 'messages')).map((r) => r.message_id).sort();
+
+  it('reads a whole-framed export file again only when its content changed', async () => {
+    const file = join(dir.path, 'export.json');
+    writeFileSync(file, exportOf('a', 'b'));
+    expect(await ingest(lake, [file], { platform: 'toyexport' })).toMatchObject({
+      sources: 1,
+      messages: 2,
+      quarantined: 0,
+    });
+    const again = await ingest(lake, [file], { platform: 'toyexport' });
+    expect(again).toMatchObject({ sources: 1, bytesRead: 0, messages: 0, duplicates: 0, files: 0 });
+    writeFileSync(file, exportOf('a', 'b', 'c'));
+    const changed = await ingest(lake, [file], { platform: 'toyexport' });
+    expect(changed).toMatchObject({ messages: 1, duplicates: 2, bytesRead: exportOf('a', 'b', 'c').length });
+    expect(await ids()).toEqual(['a', 'b', 'c']);
+    expect(await ingest(lake, [file], { platform: 'toyexport' })).toMatchObject({
+      bytesRead: 0,
+      duplicates: 0,
+    });
+  });
+
+  it('reads a log from the start when its stored cursor is garbled, without failing', async () => {
+    const log = join(dir.path, 'w.log');
+    writeFileSync(log, wechatLine('1000000000000000001') + wechatLine('1000000000000000002'));
+    await ingest(lake, [log]);
+    const source = await lake.catalog.source(log, 'file', 'wechat');
+    await lake.catalog.write((tx) => tx.saveCheckpoint({ sourceId: source.id, cursor: 'garbled{' }));
+    const notices: string[] = [];
+    const s = await ingest(lake, [log], { listener: { notice: (n) => notices.push(n.message) } });
+    expect(s).toMatchObject({ linesRead: 2, messages: 0, duplicates: 2 });
+    expect(notices).toEqual([
+      'reading from the start because its checkpoint is not a file position; stored records are skipped',
+    ]);
+    expect(await ingest(lake, [log])).toMatchObject({ linesRead: 0 });
+    expect(await ids()).toEqual(['1000000000000000001', '1000000000000000002']);
+  });
+});
