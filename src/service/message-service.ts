@@ -11,8 +11,8 @@ import {
   ATTACHMENTS_META_KEY,
   type AttachmentRef,
 } from '../platforms/api/api-message.js';
-import { KeysetCursors, rowKeyset } from '../query/keyset-page.js';
 import type { ApiPayload } from '../platforms/api/api-module.js';
+import { KeysetCursors, rowKeyset } from '../query/keyset-page.js';
 import type { MessageQuery, QueryRow } from '../query/message-query.js';
 import { type ApiMessage, apiMessage, messageRow, VIEW_COLUMNS } from './api-message-view.js';
 import type { Attachments } from './attachments.js';
