@@ -71,3 +71,19 @@ export function event(e: Partial<ChatEvent> & { recordKey: string }): ChatEvent 
     ...e,
   };
 }
+
+/**
+ * A line of the toy platform (test/platforms/toy: open the lake with `{ platforms: [toyModule] }`): a message
+ * `id` in `room` (default "carol") from `from` (default the room) at `at` (epoch ms), for tests that ingest files.
+ */
+export function toyLine(m: { id: string; at: number; text?: string; room?: string; from?: string }): string {
+  const room = m.room ?? 'carol';
+  return JSON.stringify({
+    toy: 1,
+    room,
+    id: m.id,
+    from: m.from ?? room,
+    text: m.text ?? `message ${m.id}`,
+    at: m.at,
+  });
+}
