@@ -45,7 +45,7 @@ export interface ChatLake {
   page(q?: QueryOptions): Promise<Page>;
   /**
    * Messages by id, in the order asked; unknown ids are left out. Ids are bare ("1000000000042", of `platform`,
-   * or of any platform without it) or prefixed as the REST API writes them ("wechat:1000000000042"). Edited
+   * or of any platform without it) or prefixed as the REST API writes them ("<platform>:1000000000042"). Edited
    * messages carry their current text (`edited`, `edited_at`); deleted ones are left out unless `includeDeleted`.
    */
   get(ids: readonly string[], platform?: string, opts?: { includeDeleted?: boolean }): Promise<QueryRow[]>;

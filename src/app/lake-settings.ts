@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { ResolvedConfig } from '../config/resolved-config.js';
+import type { PlatformOptionValue, ResolvedConfig } from '../config/resolved-config.js';
 import { ChatlakeError } from '../core/errors.js';
 import { LocalDay } from '../core/local-day.js';
+import { platformOptionDeclarations } from './platforms.js';
 
 /**
  * The configuration as the lake keeps it: the settings that must stay the same from run to run are saved in
@@ -17,25 +18,47 @@ export async function lakeSettings(
   return Object.freeze({
     ...asked,
     timeZone: await lakeTimeZone(catalog, asked, save),
-    wechatSelf: Object.freeze(await wechatSelf(catalog, asked, save)),
+    platformOptions: Object.freeze(await platformOptions(catalog, asked, save)),
   });
 }
 
-/**
- * The WeChat account's own ids. They decide how a message the account sent is filed (from-me, under the chat
- * it went to), so a service started without them must not file differently from the ingest that had them:
- * the ids last given (flag or env; an empty list clears them) are saved and used when none are given.
- */
-async function wechatSelf(
+/** The platforms' options, each as `platformOption` settles it: the declared ones and any the config holds. */
+async function platformOptions(
   catalog: Catalog,
   asked: ResolvedConfig,
   save: boolean,
+): Promise<Record<string, PlatformOptionValue>> {
+  const settings = new Set([
+    ...platformOptionDeclarations().map((o) => o.setting),
+    ...Object.keys(asked.platformOptions),
+  ]);
+  const out: Record<string, PlatformOptionValue> = {};
+  for (const setting of settings) {
+    const given = asked.platformOptions[setting] ?? { value: [], from: null };
+    out[setting] = Object.freeze({
+      ...given,
+      value: Object.freeze(await platformOption(catalog, setting, given, save)),
+    });
+  }
+  return out;
+}
+
+/**
+ * A platform option (e.g. the account's own ids, which decide how a message the account sent is filed): a
+ * service started without it must not decode differently from the ingest that had it, so the list last given
+ * (flag or env; an empty list clears it) is saved under the option's setting name and used when none is given.
+ */
+async function platformOption(
+  catalog: Catalog,
+  setting: string,
+  given: PlatformOptionValue,
+  save: boolean,
 ): Promise<readonly string[]> {
-  const saved = await catalog.setting('wechatSelf');
-  if (asked.wechatSelfFrom === null) return saved === null ? [] : (JSON.parse(saved) as string[]);
-  const value = JSON.stringify(asked.wechatSelf);
-  if (save && value !== saved) await catalog.write((tx) => tx.saveSetting('wechatSelf', value));
-  return asked.wechatSelf;
+  const saved = await catalog.setting(setting);
+  if (given.from === null) return saved === null ? [] : (JSON.parse(saved) as string[]);
+  const value = JSON.stringify(given.value);
+  if (save && value !== saved) await catalog.write((tx) => tx.saveSetting(setting, value));
+  return given.value;
 }
 
 /**

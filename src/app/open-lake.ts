@@ -11,7 +11,7 @@ import type { PlatformModule } from '../platforms/platform-module.js';
 import type { PlatformRegistry } from '../platforms/platform-registry.js';
 import type { QueryService } from '../query/query-service.js';
 import { lakeSettings } from './lake-settings.js';
-import { platformRegistry } from './platforms.js';
+import { platformOptionDeclarations, platformRegistry } from './platforms.js';
 
 // DuckDB, the catalog drivers and the query service are imported when first used, not with this module: a
 // command loads only what it runs (`chatlake --help` loads none of them; `stats` no DuckDB). bench/startup.
@@ -41,7 +41,10 @@ export async function openLake(
   flags: ConfigFlags | ResolvedConfig = {},
   options: { platforms?: readonly PlatformModule[] } = {},
 ): Promise<Lake> {
-  const asked = 'catalogPath' in flags ? flags : resolveConfig(flags);
+  const asked =
+    'catalogPath' in flags
+      ? flags
+      : resolveConfig(flags, undefined, platformOptionDeclarations(options.platforms));
   const readOnly = !('catalogPath' in flags) && flags.readOnly === true;
   if (readOnly && asked.databaseUrl === null && !existsSync(asked.catalogPath)) {
     throw new ChatlakeError(
@@ -91,7 +94,14 @@ export async function openLake(
         import('../query/cursor-codec.js'),
       ]).then(
         ([d, { QueryService }, { CursorCodec }]) =>
-          new QueryService(d, catalog, config.lakeDir, lake.localDay, CursorCodec.forDataDir(config.dataDir)),
+          new QueryService(
+            d,
+            catalog,
+            config.lakeDir,
+            lake.localDay,
+            CursorCodec.forDataDir(config.dataDir),
+            platforms.modules.map((m) => m.name),
+          ),
       );
       return query;
     },

@@ -1,8 +1,12 @@
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import { apiModule } from '../platforms/api/api-module.js';
-import type { PlatformModule } from '../platforms/platform-module.js';
+import type {
+  PlatformModule,
+  PlatformOptionDeclaration,
+  PlatformOptions,
+} from '../platforms/platform-module.js';
 import { PlatformRegistry } from '../platforms/platform-registry.js';
-import { WECHAT_SELF_OPTION, wechatModule } from '../platforms/wechat/wechat-module.js';
+import { wechatModule } from '../platforms/wechat/wechat-module.js';
 
 /** The platforms chatlake knows: the one place that names them. The first file module is the default. */
 export const PLATFORM_MODULES: readonly PlatformModule[] = [wechatModule, apiModule];
@@ -12,12 +16,35 @@ export function filePlatformNames(): string[] {
   return new PlatformRegistry(PLATFORM_MODULES).fileNames();
 }
 
+/** Names of every platform messages are stored under (`query --platform`, `get --platform`, id prefixes). */
+export function platformNames(): string[] {
+  return PLATFORM_MODULES.map((m) => m.name);
+}
+
+/** The default file platform (the first), for help texts: its name, title and example source. */
+export function examplePlatform(): PlatformModule {
+  return new PlatformRegistry(PLATFORM_MODULES).sniff('');
+}
+
+/** The modules with an HTTP receiver (`POST /webhook/NAME`). */
+export function webhookModules(): PlatformModule[] {
+  return PLATFORM_MODULES.filter((m) => m.receiver !== undefined);
+}
+
+/** The options the platforms declare (the built-in ones, and any given): config resolves them by these. */
+export function platformOptionDeclarations(
+  extra: readonly PlatformModule[] = [],
+): PlatformOptionDeclaration[] {
+  return [...PLATFORM_MODULES, ...extra].flatMap((m) => m.options ?? []);
+}
+
 /** The lake's registry: the modules (the built-in ones, and any given, e.g. by a test) with the lake's options. */
 export function platformRegistry(
-  config: Pick<ResolvedConfig, 'wechatSelf'>,
+  config: Pick<ResolvedConfig, 'platformOptions'>,
   extra: readonly PlatformModule[] = [],
 ): PlatformRegistry {
-  return new PlatformRegistry([...PLATFORM_MODULES, ...extra], {
-    [wechatModule.name]: { [WECHAT_SELF_OPTION]: config.wechatSelf },
-  });
+  const modules = [...PLATFORM_MODULES, ...extra];
+  const options = (m: PlatformModule): PlatformOptions =>
+    Object.fromEntries((m.options ?? []).map((o) => [o.key, config.platformOptions[o.setting]?.value ?? []]));
+  return new PlatformRegistry(modules, Object.fromEntries(modules.map((m) => [m.name, options(m)])));
 }

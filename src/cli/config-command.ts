@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { platformOptionDeclarations } from '../app/platforms.js';
 import { configSources, resolveConfig, type SettingSource } from '../config/resolved-config.js';
 import { resolveServiceConfigWithSources } from '../config/service-config.js';
 import { nonEmpty } from './flag-parsers.js';
@@ -24,7 +25,7 @@ export function configCommand(program: Command): void {
       'after',
       `
 Settings of every command come from flags, then env (CHATLAKE_*), then defaults; a lake keeps the time zone
-and WeChat ids it was given (from "lake"). The service's settings may also come from a JSON file (--config or
+and platform options it was given (from "lake"). The service's settings may also come from a JSON file (--config or
 CHATLAKE_CONFIG; see chatlake.example.json). Changes nothing, and reads no lake data.
 
 Examples:
@@ -34,7 +35,7 @@ Examples:
     )
     .action(async (opts: { config?: string; json?: boolean }, cmd: Command) => {
       const flags = globalFlags(cmd);
-      const lakeSettings = configSources(flags);
+      const lakeSettings = configSources(flags, undefined, platformOptionDeclarations());
       await savedByLake(flags, lakeSettings);
       const service = resolveServiceConfigWithSources({ config: opts.config });
       const all: Setting[] = [
@@ -54,7 +55,7 @@ Examples:
 }
 
 /**
- * The lake's own time zone and WeChat ids where none is given (as every command then uses them), when the
+ * The lake's own time zone and platform options where none is given (as every command then uses them), when the
  * data directory holds a SQLite lake (a PostgreSQL catalog is not opened: `config` connects to nothing).
  */
 async function savedByLake(
@@ -68,9 +69,11 @@ async function savedByLake(
     const zone = await lake.catalog.setting('timeZone');
     if (zone !== null && settings.timeZone.from === 'default')
       settings.timeZone = { value: zone, from: 'lake' };
-    const ids = await lake.catalog.setting('wechatSelf');
-    if (ids !== null && settings.wechatSelf.from === 'default')
-      settings.wechatSelf = { value: JSON.parse(ids), from: 'lake' };
+    for (const { setting } of platformOptionDeclarations()) {
+      const saved = await lake.catalog.setting(setting);
+      if (saved !== null && settings[setting]?.from === 'default')
+        settings[setting] = { value: JSON.parse(saved), from: 'lake' };
+    }
   } finally {
     await lake.close();
   }

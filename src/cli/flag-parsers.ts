@@ -2,7 +2,6 @@ import { InvalidArgumentError } from 'commander';
 import { ChatlakeError } from '../core/errors.js';
 import { LocalDay } from '../core/local-day.js';
 import { MESSAGE_KINDS } from '../core/message.js';
-import { API_PLATFORM } from '../platforms/api/api-message.js';
 import { timeBound } from '../query/time-bound.js';
 
 /**
@@ -86,8 +85,3 @@ export function messageType(text: string): string {
     `use a kind (${MESSAGE_KINDS.join(', ')}) or a numeric type code such as 3.`,
   );
 }
-
-/** Payload formats the CLI can decode (`ingest`, `quarantine retry`): the lake's adapters (src/app/open-lake.ts). */
-export const INPUT_PLATFORMS = ['wechat'] as const;
-/** Platforms messages are stored under: the decoded ones and the REST API's own. */
-export const STORED_PLATFORMS = [...INPUT_PLATFORMS, API_PLATFORM] as const;

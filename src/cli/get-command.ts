@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { examplePlatform, platformNames } from '../app/platforms.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
 import { splitPlatformId } from '../query/platform-id.js';
-import { oneOf, STORED_PLATFORMS } from './flag-parsers.js';
+import { oneOf } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 interface GetFlags {
@@ -18,12 +19,12 @@ export function getCommand(program: Command): void {
     .description('Messages by id (fast on any lake size: the catalog knows which partition holds each id)')
     .argument(
       '<ids...>',
-      'message ids, bare (1000000000042) or as the REST API names them (wechat:1000000000042)',
+      `message ids, bare (1000000000042) or as the REST API names them (${examplePlatform().name}:1000000000042)`,
     )
     .option(
       '--platform <name>',
-      `platform of the bare ids: ${STORED_PLATFORMS.join(' | ')} (default: any platform that has them)`,
-      oneOf(STORED_PLATFORMS),
+      `platform of the bare ids: ${platformNames().join(' | ')} (default: any platform that has them)`,
+      oneOf(platformNames()),
     )
     .option('--format <format>', `${TEXT_FORMATS.join(' | ')}`, oneOf(TEXT_FORMATS), 'json')
     .option('--raw', 'include the raw payload')
@@ -35,7 +36,7 @@ Edited messages show their current text, with edited: true and edited_at (the hi
 /api/v1/messages/{id}/history, or the message_changes view of chatlake sql).
 
 Examples:
-  chatlake get 1000000000042 wechat:1000000000043
+  chatlake get 1000000000042 ${examplePlatform().name}:1000000000043
   chatlake get 1000000000042 --raw --format jsonl
   chatlake get chatlake:m_abc --include-deleted
 
@@ -55,7 +56,10 @@ Exits 3 when an id is not stored (or was deleted, without --include-deleted).`,
         await writer.write(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]]))));
         await writer.end();
         const missing = ids.filter((text) => {
-          const { platform, id } = splitPlatformId(text);
+          const { platform, id } = splitPlatformId(
+            text,
+            lake.platforms.modules.map((m) => m.name),
+          );
           const of = platform ?? opts.platform;
           return !rows.some((r) => r.message_id === id && (of === undefined || r.platform === of));
         });

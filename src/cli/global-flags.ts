@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { platformOptionDeclarations } from '../app/platforms.js';
 import type { ConfigFlags } from '../config/resolved-config.js';
 
 /**
@@ -19,17 +20,24 @@ export const READ_ONLY_COMMANDS: readonly string[] = [
   'audit verify',
 ];
 
+/** The program-wide flags of the platforms' options (`--<flag> <list>`), declared by their modules. */
+export function platformOptionFlags(): Option[] {
+  return platformOptionDeclarations().map((o) => new Option(`${o.flag} ${o.placeholder}`, o.description));
+}
+
 /**
- * The program-wide flags (--data-dir, --tz, --database-url, --wechat-self) as config flags, from any
+ * The program-wide flags (--data-dir, --tz, --database-url, the platforms' options) as config flags, from any
  * subcommand, with `readOnly` set for the commands in READ_ONLY_COMMANDS.
  */
 export function globalFlags(command: Command): ConfigFlags {
-  const opts = command.optsWithGlobals() as ConfigFlags;
+  const opts = command.optsWithGlobals() as ConfigFlags & Record<string, string | undefined>;
   return {
     dataDir: opts.dataDir,
     tz: opts.tz,
     databaseUrl: opts.databaseUrl,
-    wechatSelf: opts.wechatSelf,
+    platformOptions: Object.fromEntries(
+      platformOptionDeclarations().map((o) => [o.setting, opts[new Option(o.flag).attributeName()]]),
+    ),
     ...(READ_ONLY_COMMANDS.includes(commandPath(command)) ? { readOnly: true } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
-import { filePlatformNames } from '../app/platforms.js';
+import { examplePlatform, filePlatformNames } from '../app/platforms.js';
 import type { IngestListener } from '../ingest/ingest-events.js';
 import { ingest } from '../ingest/ingest-run.js';
 import { numberIn, oneOf } from './flag-parsers.js';
@@ -32,7 +32,7 @@ An input whose every line was quarantined (read from its start) is probably not 
 and the exit code is 1 (what else was read is stored).
 
 Examples:
-  chatlake ingest ~/wechat_webhook.log
+  chatlake ingest ${examplePlatform().example ?? '<file>'}
   chatlake ingest data/messages/raw/ --json
   cat today.jsonl | chatlake ingest -`,
     )

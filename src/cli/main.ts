@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { examplePlatform } from '../app/platforms.js';
 import { ChatlakeError, EXIT_CODES } from '../core/errors.js';
 import { compactCommand } from './compact-command.js';
 import { configCommand } from './config-command.js';
 import { nonEmpty } from './flag-parsers.js';
 import { getCommand } from './get-command.js';
+import { platformOptionFlags } from './global-flags.js';
 import { ingestCommand } from './ingest-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { quarantineCommand } from './quarantine-command.js';
@@ -32,18 +34,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option(
       '--database-url <url>',
       'PostgreSQL catalog, postgres://user:password@host/db (env CHATLAKE_DATABASE_URL; default: SQLite in the data directory)',
-    )
-    .option(
-      '--wechat-self <ids>',
-      "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake when a writer is given them): its messages are from-me and filed under the chat they went to",
-    )
+    );
+  for (const option of platformOptionFlags()) program.addOption(option);
+  program
     .option('--debug', 'print stack traces of unexpected errors')
     .version(packageVersion(), '-V, --version', 'print the version')
     .addHelpText(
       'after',
       `
 Examples:
-  chatlake ingest ~/wechat_webhook.log
+  chatlake ingest ${examplePlatform().example ?? '<file>'}
   chatlake query --from 2026-01-23 --conversation 4800000000@chatroom --format table
   chatlake --data-dir /srv/chatlake --tz Asia/Shanghai stats
   chatlake config

@@ -1,12 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { platformNames } from '../app/platforms.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { Dataset } from '../core/lake-record.js';
 import type { MessageQuery } from '../query/message-query.js';
 import { rowWriter, TEXT_FORMATS, type TextFormat } from '../query/output/row-writer.js';
 import { timeBound } from '../query/time-bound.js';
-import { messageType, nonEmpty, oneOf, STORED_PLATFORMS, timeText, wholeNumber } from './flag-parsers.js';
+import { messageType, nonEmpty, oneOf, timeText, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 interface QueryFlags {
@@ -56,7 +57,7 @@ export function queryCommand(program: Command): void {
       timeText,
     )
     .option('--to <time>', 'to the end of this day/month, or this datetime (inclusive)', timeText)
-    .option('--platform <name>', STORED_PLATFORMS.join(' | '), oneOf(STORED_PLATFORMS))
+    .option('--platform <name>', platformNames().join(' | '), oneOf(platformNames()))
     .option('--conversation <id>', 'only this conversation (chatroom id or contact id)', nonEmpty)
     .option('--sender <id>', 'only messages from this sender', nonEmpty)
     .option('--type <type>', 'a kind (text, image, voice, …) or the platform type code (3)', messageType)

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
+import { webhookModules } from '../app/platforms.js';
 import { ChatlakeError } from '../core/errors.js';
 import { nonEmpty, wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
 
 /** `chatlake serve`: the long-running service (npm start). */
 export function serveCommand(program: Command): void {
+  const webhooks = webhookModules();
   program
     .command('serve')
-    .description('Run the service: WeChat webhook, REST API /api/v1, hot tier with background compaction')
+    .description(
+      `Run the service: ${webhooks.map((m) => `${m.title ?? m.name} webhook, `).join('')}REST API /api/v1, hot tier with background compaction`,
+    )
     .option('--host <host>', 'address to bind (env CHATLAKE_HOST, default 127.0.0.1)', nonEmpty)
     .option(
       '--port <port>',
@@ -20,8 +24,7 @@ export function serveCommand(program: Command): void {
       'after',
       `
 Endpoints:
-  POST /webhook/wechat[/<secret>]      WeChat webhook (no token; the secret when configured)
-  GET  /health, /ready                 liveness and readiness (no token)
+${webhooks.map((m) => `  ${`POST /webhook/${m.name}[/<secret>]`.padEnd(37)}${m.title ?? m.name} webhook (no token; the secret when configured)\n`).join('')}  GET  /health, /ready                 liveness and readiness (no token)
   /api/v1/...                          REST API (Authorization: Bearer <token>); see GET /openapi.json
   GET  /metrics                        Prometheus metrics (read scope)
 
@@ -33,7 +36,7 @@ deleteGraceHours, attachmentMaxBytes, attachmentTypes, logLevel.
 Examples:
   chatlake serve
   chatlake serve --port 9000 --webhook-secret s3cr3t-value
-  curl -X POST localhost:8080/webhook/wechat -H 'content-type: application/json' -d @payload.json`,
+  curl -X POST localhost:8080/webhook/${webhooks[0]?.name ?? '<platform>'} -H 'content-type: application/json' -d @payload.json`,
     )
     .action(
       async (

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { platformOptionDeclarations } from '../app/platforms.js';
 import { lakeStats } from '../stats/lake-stats.js';
 import { wholeNumber } from './flag-parsers.js';
 import { globalFlags } from './global-flags.js';
@@ -19,8 +20,10 @@ export function statsCommand(program: Command): void {
       const lake = await openLake(globalFlags(cmd));
       try {
         const s = await lakeStats(lake.catalog, opts.history);
-        const { timeZone, wechatSelf } = lake.config;
-        if (opts.json) return printJson({ ...s, settings: { timeZone, wechatSelf } });
+        const { timeZone, platformOptions } = lake.config;
+        const options = Object.entries(platformOptions).map(([setting, o]) => [setting, o.value] as const);
+        if (opts.json) return printJson({ ...s, settings: { timeZone, ...Object.fromEntries(options) } });
+        const labels = new Map(platformOptionDeclarations().map((o) => [o.setting, o.label]));
         printTable(
           Object.entries(s.datasets).map(([name, d]) => [
             name,
@@ -40,7 +43,12 @@ export function statsCommand(program: Command): void {
             (s.datasets.messages.hotRows + s.datasets.contacts.hotRows + s.datasets.events.hotRows > 0
               ? 'rows counts include the hot tier (accepted by serve, moved into Parquet at its next compaction)\n'
               : '') +
-            `days are ${timeZone} days; WeChat account ids: ${wechatSelf.length ? wechatSelf.join(', ') : 'none given'}\n` +
+            `days are ${timeZone} days${options
+              .map(
+                ([setting, ids]) =>
+                  `; ${labels.get(setting) ?? setting}: ${ids.length ? ids.join(', ') : 'none given'}`,
+              )
+              .join('')}\n` +
             '\nmessages per day\n',
         );
         printTable(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
+import { examplePlatform } from '../app/platforms.js';
 import { ChatlakeError } from '../core/errors.js';
 import type { ValidationReport } from '../jobs/validate-lake.js';
 import { globalFlags } from './global-flags.js';
@@ -31,7 +32,7 @@ names are dropped; ingesting those logs again then stores exactly the lost rows 
 Examples:
   chatlake validate
   chatlake validate --repair --dry-run
-  chatlake validate --repair && chatlake ingest ~/wechat_webhook.log`,
+  chatlake validate --repair && chatlake ingest ${examplePlatform().example ?? '<file>'}`,
     )
     .action(async (opts: { repair?: boolean; dryRun?: boolean; json?: boolean }, cmd: Command) => {
       if (opts.dryRun && !opts.repair)

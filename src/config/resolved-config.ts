@@ -17,13 +17,31 @@ export interface ResolvedConfig {
   readonly batchBytes: number;
   /** DuckDB memory limit, e.g. "512MB". */
   readonly duckdbMemory: string;
-  /** The WeChat account's own ids (wxid_…): what it sends is from-me and filed under the chat it went to. */
-  readonly wechatSelf: readonly string[];
   /**
-   * Where wechatSelf was given (null: not given, or an empty env value; `openLake` then uses the ids the lake
-   * saved). An empty `--wechat-self ""` is given: it clears them.
+   * The platforms' options (declared by their modules), by setting name: each a list and where it was given,
+   * the flag or the env var (null: not given, or an empty env value; `openLake` then uses the list the lake
+   * saved). An empty flag value (`--flag ""`) is given: it clears them.
    */
-  readonly wechatSelfFrom: '--wechat-self' | 'CHATLAKE_WECHAT_SELF' | null;
+  readonly platformOptions: Readonly<Record<string, PlatformOptionValue>>;
+}
+
+/**
+ * A platform option as config resolves it: declared by a platform module, handed in by app/ (config names no
+ * platform). Its value is a comma-separated list.
+ */
+export interface DeclaredOption {
+  /** Its name among the lake's settings. */
+  readonly setting: string;
+  /** The CLI flag that gives it ("--…"). */
+  readonly flag: string;
+  /** The env var that gives it. */
+  readonly env: string;
+}
+
+/** A platform option's list, and where it was given: its flag, its env var, or null (not given). */
+export interface PlatformOptionValue {
+  readonly value: readonly string[];
+  readonly from: string | null;
 }
 
 export interface ConfigFlags {
@@ -31,11 +49,11 @@ export interface ConfigFlags {
   tz?: string;
   batchBytes?: number;
   databaseUrl?: string;
-  /** Comma-separated. */
-  wechatSelf?: string;
+  /** The platforms' options given by flags, by setting name, comma-separated. */
+  platformOptions?: Readonly<Record<string, string | undefined>>;
   /**
    * The command only reads: the lake must exist already (`openLake` says so, exit 3, and creates nothing), and
-   * the settings given (--tz, --wechat-self) apply to this run but are saved only by writers.
+   * the settings given (--tz, platform options) apply to this run but are saved only by writers.
    */
   readOnly?: boolean;
 }
@@ -44,7 +62,11 @@ export interface ConfigFlags {
  * an ingest peaks at ≈ 760 MB RSS on 1 M lines, at 32 MB ≈ 990 MB (1.1 GB at 10 M lines). */
 const DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
 
-export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+export function resolveConfig(
+  flags: ConfigFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+  declared: readonly DeclaredOption[] = [],
+): ResolvedConfig {
   const dataDir = resolve(flags.dataDir ?? env.CHATLAKE_DATA_DIR ?? './data');
   const timeZoneFrom = flags.tz ? '--tz' : env.CHATLAKE_TZ ? 'CHATLAKE_TZ' : null;
   const timeZone = flags.tz || env.CHATLAKE_TZ || 'UTC';
@@ -68,14 +90,22 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     timeZoneFrom,
     batchBytes: batchBytes ?? DEFAULT_BATCH_BYTES,
     duckdbMemory: env.CHATLAKE_DUCKDB_MEMORY ?? '384MB',
-    wechatSelf: Object.freeze(idList(flags.wechatSelf ?? env.CHATLAKE_WECHAT_SELF)),
-    wechatSelfFrom:
-      flags.wechatSelf !== undefined
-        ? '--wechat-self'
-        : env.CHATLAKE_WECHAT_SELF
-          ? 'CHATLAKE_WECHAT_SELF'
-          : null,
+    platformOptions: Object.freeze(
+      Object.fromEntries(declared.map((o) => [o.setting, platformOption(o, flags, env)])),
+    ),
   });
+}
+
+/** A declared option as given: by its flag, else by its env var (when not empty), else not given. */
+function platformOption(
+  option: DeclaredOption,
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+): PlatformOptionValue {
+  const flag = flags.platformOptions?.[option.setting];
+  const text = flag ?? env[option.env];
+  const from = flag !== undefined ? option.flag : env[option.env] ? option.env : null;
+  return Object.freeze({ value: Object.freeze(idList(text)), from });
 }
 
 function databaseUrlFrom(flag: string | undefined, env: string | undefined): string | null {
@@ -96,7 +126,7 @@ function numberFrom(text: string | undefined, name: string): number | undefined 
   return n;
 }
 
-/** A comma-separated list of ids ("wxid_a, wxid_b"), blanks left out. */
+/** A comma-separated list ("a, b"), blanks left out. */
 function idList(text: string | undefined): string[] {
   return (text ?? '')
     .split(',')
@@ -110,15 +140,23 @@ function idList(text: string | undefined): string[] {
  */
 export type SettingSource = string;
 
-/** The settings resolveConfig resolves, each with its value and where it came from (for `chatlake config`). */
+/** A setting's value and where it came from. */
+export interface Setting {
+  value: unknown;
+  from: SettingSource;
+}
+
+/**
+ * The settings resolveConfig resolves, each with its value and where it came from (for `chatlake config`):
+ * dataDir, databaseUrl, timeZone, the platforms' options (by setting name), batchBytes, duckdbMemory.
+ */
 export function configSources(
   flags: ConfigFlags = {},
   env: NodeJS.ProcessEnv = process.env,
-): Record<
-  'dataDir' | 'databaseUrl' | 'timeZone' | 'wechatSelf' | 'batchBytes' | 'duckdbMemory',
-  { value: unknown; from: SettingSource }
-> {
-  const config = resolveConfig(flags, env);
+  declared: readonly DeclaredOption[] = [],
+): Record<'dataDir' | 'databaseUrl' | 'timeZone' | 'batchBytes' | 'duckdbMemory', Setting> &
+  Record<string, Setting> {
+  const config = resolveConfig(flags, env, declared);
   const from = (flag: string, given: unknown, name: string) =>
     given !== undefined && given !== '' ? `flag ${flag}` : env[name] ? `env ${name}` : 'default';
   return {
@@ -128,15 +166,15 @@ export function configSources(
       from: from('--database-url', flags.databaseUrl, 'CHATLAKE_DATABASE_URL'),
     },
     timeZone: { value: config.timeZone, from: from('--tz', flags.tz, 'CHATLAKE_TZ') },
-    wechatSelf: {
-      value: config.wechatSelf,
-      from:
-        config.wechatSelfFrom === '--wechat-self'
-          ? 'flag --wechat-self'
-          : config.wechatSelfFrom
-            ? `env ${config.wechatSelfFrom}`
-            : 'default',
-    },
+    ...Object.fromEntries(
+      declared.map((o) => {
+        const { value, from } = config.platformOptions[o.setting]!;
+        return [
+          o.setting,
+          { value, from: from === null ? 'default' : from === o.flag ? `flag ${from}` : `env ${from}` },
+        ];
+      }),
+    ),
     batchBytes: {
       value: config.batchBytes,
       from: from('--batch-mb', flags.batchBytes, 'CHATLAKE_BATCH_BYTES'),

@@ -2,7 +2,7 @@
 export interface ChatEvent {
   platform: string;
   accountId: string | null;
-  /** The platform's event code (WeChat notify_type), as text. */
+  /** The platform's event code, as text (a notification type). */
   eventType: string;
   /** Epoch milliseconds when the event was observed. */
   observedAt: number;

@@ -12,7 +12,7 @@ export interface Contact {
   nickname: string | null;
   remark: string | null;
   memberCount: number | null;
-  /** The platform's event code (WeChat notify_type). */
+  /** The platform's event code (the notification that carried it). */
   typeCode: string | null;
   /** Epoch milliseconds when the change was observed. */
   observedAt: number;

@@ -35,9 +35,9 @@ export interface Message {
   isGroup: boolean;
   fromMe: boolean;
   kind: MessageKind;
-  /** The platform's own type code, as text (WeChat msg_type, e.g. "49"). */
+  /** The platform's own type code, as text (e.g. "49"). */
   typeCode: string | null;
-  /** A second-level type code (WeChat appmsg type, e.g. "57" for a quote). */
+  /** A second-level type code under it, as the platform has one (e.g. "57" for a quote). */
   subtypeCode: string | null;
   /** Readable text extracted from the content (may be null for media without caption). */
   text: string | null;

@@ -38,6 +38,34 @@ export interface PlatformModule {
    */
   readonly identity: string;
   readonly receiver?: HttpReceiver;
+  /** The platform's name as people write it (e.g. in a help text: "<title> webhook"). */
+  readonly title?: string;
+  /** A source of this platform for help examples, e.g. a log file's path. */
+  readonly example?: string;
+  /** The platform's options: how the CLI, the env and the lake name them (app/ hands them to config/). */
+  readonly options?: readonly PlatformOptionDeclaration[];
+}
+
+/**
+ * A platform option, a list of strings (given comma-separated): `--<flag> <list>` or the env var `<env>`,
+ * saved with the lake as the setting `<setting>` (the last list given is used when none is), read by the
+ * decoder as `options[<key>]`.
+ */
+export interface PlatformOptionDeclaration {
+  /** Its key in the options the decoder gets. */
+  readonly key: string;
+  /** Its name among the lake's settings (the catalog's, `chatlake config`'s, `stats --json`'s). */
+  readonly setting: string;
+  /** The CLI flag, "--…". */
+  readonly flag: string;
+  /** The flag's value in help texts, e.g. "<ids>". */
+  readonly placeholder: string;
+  /** The env var, "CHATLAKE_…". */
+  readonly env: string;
+  /** The flag's help text. */
+  readonly description: string;
+  /** What `chatlake stats` calls the values. */
+  readonly label: string;
 }
 
 /** A body is one JSON object: the receiver of a module that has no format of its own. */

@@ -12,7 +12,7 @@ export interface MessageQuery {
   type?: string;
   /** Substring of the readable text (case-insensitive; CJK works as is). */
   text?: string;
-  /** Leave out status syncs (kind `status`, WeChat's 51): stored and readable by id, but not conversation content. */
+  /** Leave out status syncs (kind `status`, a platform's status-sync type): stored and readable by id, but not conversation content. */
   withoutStatus?: boolean;
   /** Include messages deleted through the API, marked by a `deleted` column (left out by default). */
   includeDeleted?: boolean;

@@ -6,7 +6,7 @@ import { catalogSnapshot } from './catalog-snapshot.js';
 import { datasetColumns, STORED_COLUMNS } from './dataset-columns.js';
 import type { QueryRow } from './message-query.js';
 import { stateKey } from './message-state.js';
-import { ID_PLATFORMS, splitPlatformId } from './platform-id.js';
+import { splitPlatformId } from './platform-id.js';
 import type { QueryPlanner } from './query-plan.js';
 import type { RowMarks } from './row-marks.js';
 import { scanRelation } from './scan-sql.js';
@@ -19,6 +19,8 @@ export interface LookupParts {
   lakeDir: string;
   planner: QueryPlanner;
   marks: RowMarks;
+  /** The lake's platform names (id prefixes; a bare id without a platform is looked up on each). */
+  platforms: readonly string[];
 }
 
 export interface GetOptions {
@@ -29,10 +31,10 @@ export interface GetOptions {
 /**
  * Messages by id, in the order asked: the catalog's identity index names each id's partition, so only those
  * files are read; ids still in the hot tier come from there. An id may carry its platform
- * ("wechat:1000000000042"); a bare one is of `platform`, or, without it, of any platform that has it.
+ * ("<platform>:1000000000042"); a bare one is of `platform`, or, without it, of any platform that has it.
  * Edits are applied and deleted messages left out (`includeDeleted`: kept, marked by `deleted`);
  * `original`: the messages as stored, deleted ones included, without their edits (the REST API applies them
- * itself), by their exact ids on `platform` (default wechat): no prefix is read.
+ * itself), by their exact ids on `platform` (default: the lake's first platform): no prefix is read.
  */
 export async function messagesById(
   parts: LookupParts,
@@ -44,14 +46,14 @@ export async function messagesById(
     retryVanished(() => readIds(parts, list, p, opts), parts.catalog, parts.lakeDir);
   if (opts.original) {
     // The exact ids of one platform (the REST API's own reads, whose ids are already split).
-    const rows = await once([...new Set(ids)], platform ?? 'wechat');
+    const rows = await once([...new Set(ids)], platform ?? parts.platforms[0] ?? '');
     const found = new Map(rows.map((r) => [String(r.message_id), r]));
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
   const byPlatform = new Map<string, string[]>();
   const add = (p: string, id: string) => byPlatform.set(p, [...(byPlatform.get(p) ?? []), id]);
   for (const text of ids) {
-    const split = splitPlatformId(text);
+    const split = splitPlatformId(text, parts.platforms);
     if (split.platform !== undefined && platform !== undefined && split.platform !== platform) {
       throw new ChatlakeError(
         'invalid_argument',
@@ -60,7 +62,7 @@ export async function messagesById(
       );
     }
     if (split.platform !== undefined || platform !== undefined) add(split.platform ?? platform!, split.id);
-    else for (const p of ID_PLATFORMS) add(p, split.id);
+    else for (const p of parts.platforms) add(p, split.id);
   }
   const found = new Map<string, QueryRow>();
   for (const [p, list] of byPlatform) {
@@ -69,9 +71,9 @@ export async function messagesById(
   const out: QueryRow[] = [];
   const seen = new Set<string>();
   for (const text of ids) {
-    const split = splitPlatformId(text);
+    const split = splitPlatformId(text, parts.platforms);
     const platforms = split.platform ?? platform;
-    for (const p of platforms === undefined ? ID_PLATFORMS : [platforms]) {
+    for (const p of platforms === undefined ? parts.platforms : [platforms]) {
       const key = stateKey(p, split.id);
       const row = found.get(key);
       if (row && !seen.has(key)) {

@@ -1,36 +1,37 @@
 import { ChatlakeError } from '../core/errors.js';
-import { API_PLATFORM } from '../platforms/api/api-message.js';
 
 /**
- * The platforms whose name may prefix an id ("wechat:4800000000@chatroom", "chatlake:…", as the REST API
- * writes them). WeChat's own ids (wxid_…, …@chatroom, numeric message ids) never contain ':', so a prefix
- * before the first ':' that names one of these is never part of an id.
+ * An id as given: its platform when it carried a known prefix ("<platform>:<id>", as the REST API writes them;
+ * `platforms`: the lake's platform names), and the id without it. A platform's own ids never contain ':' (the
+ * identity rule of a platform module), so a prefix before the first ':' that names a platform is never part
+ * of an id.
  */
-export const ID_PLATFORMS: readonly string[] = ['wechat', API_PLATFORM];
-
-/** An id as given: its platform when it carried a known prefix, and the id without it. */
-export function splitPlatformId(text: string): { platform: string | undefined; id: string } {
+export function splitPlatformId(
+  text: string,
+  platforms: readonly string[],
+): { platform: string | undefined; id: string } {
   const colon = text.indexOf(':');
   if (colon > 0) {
     const platform = text.slice(0, colon);
-    if (ID_PLATFORMS.includes(platform)) return { platform, id: text.slice(colon + 1) };
+    if (platforms.includes(platform)) return { platform, id: text.slice(colon + 1) };
   }
   return { platform: undefined, id: text };
 }
 
 /**
- * The query with prefixed conversation/sender ids ("wechat:4800000000@chatroom") split into the bare id and
- * the platform filter. Ids naming different platforms than each other or than `platform` are refused.
+ * The query with prefixed conversation/sender ids ("<platform>:<id>") split into the bare id and the platform
+ * filter. Ids naming different platforms than each other or than `platform` are refused.
  */
 export function resolvePlatformIds<Q extends { platform?: string; conversation?: string; sender?: string }>(
   q: Q,
+  platforms: readonly string[],
 ): Q {
   let platform = q.platform;
   const out = { ...q };
   for (const field of ['conversation', 'sender'] as const) {
     const value = q[field];
     if (!value) continue;
-    const split = splitPlatformId(value);
+    const split = splitPlatformId(value, platforms);
     if (split.platform === undefined) continue;
     if (split.id === '')
       throw new ChatlakeError('invalid_argument', `${field} "${value}" names no id after the platform`);

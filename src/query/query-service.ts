@@ -38,6 +38,8 @@ export class QueryService {
     private readonly lakeDir: string,
     zone: LocalDay,
     private readonly cursors: CursorCodec,
+    /** The lake's platform names: the prefixes an id may carry ("<platform>:<id>"). */
+    private readonly platforms: readonly string[],
   ) {
     this.planner = new QueryPlanner(catalog, lakeDir, zone);
     this.marks = new RowMarks(catalog);
@@ -54,12 +56,12 @@ export class QueryService {
 
   /** Every matching row of the lake and the hot tier, in batches, in constant memory. */
   rows(q: MessageQuery): AsyncGenerator<QueryRow[]> {
-    return this.rowsOf(resolvePlatformIds(q));
+    return this.rowsOf(resolvePlatformIds(q, this.platforms));
   }
 
   /** One page of at most `limit` rows (default 50) and the cursor of the next. */
   async page(query: MessageQuery): Promise<Page> {
-    const q = resolvePlatformIds(query);
+    const q = resolvePlatformIds(query, this.platforms);
     const limit = q.limit ?? 50;
     const key = SORT_KEY[q.dataset ?? 'messages'];
     // The cursor is the last row's sort key: read it along when the columns asked leave it out, then drop it.
@@ -83,7 +85,7 @@ export class QueryService {
    * match (no file or hot row in range): not_found, or with `emptyFile` a file with the columns and no rows.
    */
   async exportParquet(q: MessageQuery, path: string, opts: { emptyFile?: boolean } = {}): Promise<number> {
-    const resolved = resolvePlatformIds(q);
+    const resolved = resolvePlatformIds(q, this.platforms);
     return retryVanished(
       () => this.exportOnce(resolved, path, opts.emptyFile === true),
       this.catalog,
@@ -99,6 +101,7 @@ export class QueryService {
       lakeDir: this.lakeDir,
       planner: this.planner,
       marks: this.marks,
+      platforms: this.platforms,
     };
     return messagesById(parts, ids, platform, opts);
   }

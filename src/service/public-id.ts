@@ -1,7 +1,7 @@
 import { ChatlakeError } from '../core/errors.js';
 import { API_PLATFORM } from '../platforms/api/api-message.js';
 
-/** A conversation or message as the API names it: "<platform>:<id>", e.g. "wechat:4800000000@chatroom". */
+/** A conversation or message as the API names it: "<platform>:<id>", e.g. "chatlake:<id>". */
 export interface PublicId {
   platform: string;
   id: string;
@@ -19,7 +19,7 @@ export function parseId(text: string, what: string): PublicId {
     throw new ChatlakeError(
       'invalid_argument',
       `malformed ${what} id "${text.slice(0, 80)}"`,
-      `ids look like ${API_PLATFORM}:<id> or wechat:<id>`,
+      `ids look like <platform>:<id>, e.g. ${API_PLATFORM}:<id>`,
     );
   }
   return { platform, id };

@@ -7,8 +7,8 @@ import { HotTier } from '../../src/ingest/hot-tier.js';
 import { SchemaTracker } from '../../src/ingest/schema-tracker.js';
 import { HotRowsThread } from '../../src/jobs/hot-rows-thread.js';
 import { readParquetRows } from '../support/read-parquet.js';
+import { messageRecord } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
-import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 // The service moves hot rows into Parquet on a worker thread (its own catalog connection and DuckDB), so
 // that reading and parsing them does not hold the event loop. The thread only writes; registering is the
@@ -22,16 +22,13 @@ describe('HotRowsThread', () => {
     const thread = new HotRowsThread(lake.config);
     try {
       const hot = new HotTier(lake.catalog, lake.localDay, await SchemaTracker.load(lake.catalog));
-      const adapter = lake.adapter('wechat');
       for (let i = 0; i < 5; i++) {
-        const payload = wechatEnvelope({ msgId: String(500 + i), time: 1769126400 + i, content: `m${i}` });
-        const decoded = adapter.decode(payload, {
-          rawText: JSON.stringify(payload),
-          receivedAt: Date.now(),
-          fallbackTime: Date.now(),
+        const record = messageRecord({
+          messageId: String(500 + i),
+          sentAt: (1769126400 + i) * 1000,
+          text: `m${i}`,
         });
-        if (!decoded.ok) throw new Error(decoded.reason);
-        await hot.accept({ records: decoded.records, fields: new Set() });
+        await hot.accept({ records: [record], fields: new Set() });
       }
       const hotIds = (await lake.catalog.hotRecords({ order: 'id' })).map((r) => r.id);
 

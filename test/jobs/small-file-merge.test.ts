@@ -8,14 +8,16 @@ import { ingest } from '../../src/ingest/ingest-run.js';
 import { mergeFiles } from '../../src/jobs/compact-partitions.js';
 import { validateLake } from '../../src/jobs/validate-lake.js';
 import { MESSAGE_COLUMNS } from '../../src/lake/lake-columns.js';
+import { toyModule } from '../platforms/toy/toy-module.js';
 import { readParquetRows } from '../support/read-parquet.js';
+import { toyLine } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
-import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 // Each hot-tier compaction adds a file to every partition it writes: a quiet service would gather one per
 // minute. The compactor merges a partition's small files once it has `mergeMinFiles` of them.
 const T0 = 1769126400;
-const message = (msgId: string, time: number) => wechatEnvelope({ msgId, time, content: `m${msgId}` });
+const message = (id: string, time: number) => toyLine({ id, at: time * 1000, text: `m${id}` });
+const platforms = [toyModule];
 
 describe('small files merged in the background', () => {
   const dir = tempDir();
@@ -23,7 +25,8 @@ describe('small files merged in the background', () => {
   const post = async (id: number) => {
     const r = await service.app.inject({
       method: 'POST',
-      url: '/webhook/wechat',
+      url: `/webhook/${toyModule.name}`,
+      headers: { 'content-type': 'application/json' },
       payload: message(String(id), T0 + id),
     });
     expect(r.statusCode).toBe(200);
@@ -35,6 +38,7 @@ describe('small files merged in the background', () => {
       { dataDir: dir.path },
       {},
       resolveServiceConfig({ logLevel: 'silent', hotMaxAgeSeconds: 3600, mergeMinFiles: 3 }, {}),
+      { platforms },
     );
   });
   afterAll(() => dir.remove());
@@ -72,7 +76,7 @@ describe('small files merged in the background', () => {
     );
     await service.close();
     for (const path of old) expect(existsSync(join(lakeDir, path))).toBe(false);
-    const lake = await openLake({ dataDir: dir.path });
+    const lake = await openLake({ dataDir: dir.path }, { platforms });
     try {
       const report = await validateLake(lake);
       expect(report.problems).toEqual([]);
@@ -90,13 +94,13 @@ describe('small files merged in the background', () => {
 
   it('commits no merge when a file it replaces was replaced by another writer meanwhile', async () => {
     const other = tempDir();
-    const lake = await openLake({ dataDir: other.path });
+    const lake = await openLake({ dataDir: other.path }, { platforms });
     try {
       // Two ingests of the same day: two files in its partition.
       for (const batch of [0, 1]) {
         const log = join(other.path, `w${batch}.log`);
         const ids = Array.from({ length: 5 }, (_, i) => 2000 + batch * 10 + i);
-        writeFileSync(log, ids.map((id) => `${JSON.stringify(message(String(id), T0 + id))}\n`).join(''));
+        writeFileSync(log, ids.map((id) => `${message(String(id), T0 + id)}\n`).join(''));
         await ingest(lake, [log]);
       }
       const files = await lake.catalog.dataFiles({ dataset: 'messages' });

@@ -8,9 +8,9 @@ import { ingest } from '../../src/ingest/ingest-run.js';
 import { SchemaTracker } from '../../src/ingest/schema-tracker.js';
 import { validateLake } from '../../src/jobs/validate-lake.js';
 import { lakeStats } from '../../src/stats/lake-stats.js';
+import { messageRecord } from '../support/records.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 describe('validate and duplicates', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -77,22 +77,15 @@ describe('validate and duplicates', () => {
 
   it('counts the hot tier: a lake a service holds hot rows of validates clean, stats counts them', async () => {
     const hot = new HotTier(lake.catalog, lake.localDay, await SchemaTracker.load(lake.catalog));
-    const adapter = lake.adapter('wechat');
     const before = await lakeStats(lake.catalog);
     const day = 1769126400; // 2026-01-23 in UTC; a day the generated log has no message on is fine too
     for (let i = 0; i < 3; i++) {
-      const payload = wechatEnvelope({
-        msgId: String(9_900_000_000 + i),
-        time: day + i,
-        content: `hot ${i}`,
+      const record = messageRecord({
+        messageId: String(9_900_000_000 + i),
+        sentAt: (day + i) * 1000,
+        text: `hot ${i}`,
       });
-      const decoded = adapter.decode(payload, {
-        rawText: JSON.stringify(payload),
-        receivedAt: 0,
-        fallbackTime: 0,
-      });
-      if (!decoded.ok) throw new Error(decoded.reason);
-      await hot.accept({ records: decoded.records, fields: new Set(['data']) });
+      await hot.accept({ records: [record], fields: new Set(['data']) });
     }
     await hot.settle();
     const r = await validateLake(lake);

@@ -6,28 +6,24 @@ import type { Message } from '../../src/core/message.js';
 import { openDuckDB } from '../../src/lake/duckdb-engine.js';
 import { LakeWriter } from '../../src/lake/lake-writer.js';
 import { parquetCodecs, readParquetRows } from '../support/read-parquet.js';
+import { message as neutralMessage } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const message = (i: number, conversationId: string, sentAt: number): Message => ({
-  platform: 'wechat',
-  accountId: 'guid-1',
-  conversationId,
-  messageId: String(7_000_000_000_000_000_000n + BigInt(i)),
-  senderId: `wxid_${i}`,
-  recipientId: null,
-  isGroup: conversationId.endsWith('@chatroom'),
-  fromMe: false,
-  kind: 'text',
-  typeCode: '1',
-  subtypeCode: null,
-  text: `你好 ${i} "quoted" \\ \n newline`,
-  content: `你好 ${i}`,
-  refMessageId: null,
-  meta: i % 2 ? JSON.stringify({ md5: 'abc' }) : null,
-  sentAt,
-  receivedAt: i % 3 ? sentAt + 5 : null,
-  raw: JSON.stringify({ msg_id: String(i), big: '12345678901234567890' }),
-});
+const message = (i: number, conversationId: string, sentAt: number): Message =>
+  neutralMessage({
+    accountId: 'account-1',
+    conversationId,
+    messageId: String(7_000_000_000_000_000_000n + BigInt(i)),
+    senderId: `user_${i}`,
+    isGroup: conversationId.endsWith('@group'),
+    typeCode: '1',
+    text: `你好 ${i} "quoted" \\ \n newline`,
+    content: `你好 ${i}`,
+    meta: i % 2 ? JSON.stringify({ md5: 'abc' }) : null,
+    sentAt,
+    receivedAt: i % 3 ? sentAt + 5 : null,
+    raw: JSON.stringify({ msg_id: String(i), big: '12345678901234567890' }),
+  });
 
 describe('LakeWriter', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -45,10 +41,10 @@ describe('LakeWriter', () => {
     const day1 = Date.UTC(2026, 0, 5, 10);
     const day2 = Date.UTC(2026, 1, 9, 23, 59);
     const records = [
-      message(1, 'b@chatroom', day1 + 3000),
-      message(2, 'a@chatroom', day1 + 2000),
-      message(3, 'b@chatroom', day1 + 1000),
-      message(4, 'wxid_z', day2),
+      message(1, 'b@group', day1 + 3000),
+      message(2, 'a@group', day1 + 2000),
+      message(3, 'b@group', day1 + 1000),
+      message(4, 'user_z', day2),
     ];
     const staged = records.map((r) => ({
       partition: new Date(r.sentAt).toISOString().slice(0, 10),
@@ -67,9 +63,9 @@ describe('LakeWriter', () => {
     expect(await parquetCodecs(path)).toEqual(['ZSTD']);
     const rows = await readParquetRows(path);
     expect(rows.map((r) => [r.conversation_id, r.message_id])).toEqual([
-      ['a@chatroom', records[1]!.messageId],
-      ['b@chatroom', records[2]!.messageId],
-      ['b@chatroom', records[0]!.messageId],
+      ['a@group', records[1]!.messageId],
+      ['b@group', records[2]!.messageId],
+      ['b@group', records[0]!.messageId],
     ]);
     const first = rows[0]!;
     expect(first.text).toBe(records[1]!.text);
@@ -101,7 +97,7 @@ describe('LakeWriter', () => {
       [1, 2, 3].map((i) => ({
         partition: `2026-01-0${i}`,
         time: at(i),
-        record: message(i, 'wxid_a', at(i)),
+        record: message(i, 'user_a', at(i)),
       })),
     );
     const exists = (f: { path: string }) => existsSync(join(dir.path, 'lake', f.path));

@@ -6,9 +6,10 @@ import { resolveServiceConfig } from '../../src/config/service-config.js';
 import { ChatlakeError } from '../../src/core/errors.js';
 import type { QueryRow } from '../../src/query/message-query.js';
 import { SqlSession } from '../../src/query/sql-session.js';
+import { toyModule } from '../platforms/toy/toy-module.js';
 import { readParquetRows } from '../support/read-parquet.js';
+import { toyLine } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
-import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 // Edits and deletes through the REST API are catalog rows; every read applies them (hot tier and lake alike).
 const T0 = 1769126400;
@@ -61,27 +62,22 @@ describe('reads give the current view', () => {
         { logLevel: 'silent', webhookSecret: 'hook-secret-1', hotMaxAgeSeconds: 3600 },
         {},
       ),
+      { platforms: [toyModule] },
     );
     admin = service.firstAdminToken!;
     for (const [i, id] of ids.entries()) {
-      const body = wechatEnvelope({
-        msgId: id,
-        time: T0 + i * 60,
-        content: `original ${i}`,
-        from: 'wxid_dora',
-      });
+      const body = toyLine({ id, at: (T0 + i * 60) * 1000, text: `original ${i}`, room: 'dora' });
       const res = await service.app.inject({
         method: 'POST',
-        url: '/webhook/wechat/hook-secret-1',
+        url: '/webhook/toy/hook-secret-1',
+        headers: { 'content-type': 'application/json' },
         payload: body,
       });
       expect(res.statusCode).toBe(200);
     }
     await service.context.hot.settle();
-    expect((await call('PATCH', `/api/v1/messages/wechat:${ids[0]}`, { text: 'edited zero' })).status).toBe(
-      200,
-    );
-    expect((await call('DELETE', `/api/v1/messages/wechat:${ids[1]}`)).status).toBe(204);
+    expect((await call('PATCH', `/api/v1/messages/toy:${ids[0]}`, { text: 'edited zero' })).status).toBe(200);
+    expect((await call('DELETE', `/api/v1/messages/toy:${ids[1]}`)).status).toBe(204);
   });
   afterAll(async () => {
     await service.close();
@@ -91,7 +87,7 @@ describe('reads give the current view', () => {
   /** Every read path, checked on the hot tier first and on the lake after compaction. */
   const checkEveryRead = async () => {
     // The REST API's ids work in the query layer: the platform prefix sets the platform filter.
-    const page = await call('GET', '/api/v1/query?conversation=wechat:wxid_dora&order=asc');
+    const page = await call('GET', '/api/v1/query?conversation=toy:dora&order=asc');
     expect(page.status).toBe(200);
     const rows = page.json().rows as QueryRow[];
     expect(rows.map((r) => r.message_id)).toEqual([ids[0], ids[2], ids[3]]);
@@ -101,7 +97,7 @@ describe('reads give the current view', () => {
     expect(rows.every((r) => !('deleted' in r))).toBe(true);
 
     const all = (
-      await call('GET', '/api/v1/query?conversation=wechat:wxid_dora&order=asc&includeDeleted=true')
+      await call('GET', '/api/v1/query?conversation=toy:dora&order=asc&includeDeleted=true')
     ).json().rows as QueryRow[];
     expect(all.map((r) => [r.message_id, r.deleted])).toEqual([
       [ids[0], false],
@@ -110,7 +106,7 @@ describe('reads give the current view', () => {
       [ids[3], false],
     ]);
 
-    const exported = await call('GET', '/api/v1/export?sender=wechat:wxid_dora&format=jsonl');
+    const exported = await call('GET', '/api/v1/export?sender=toy:dora&format=jsonl');
     const lines = exported.text
       .trim()
       .split('\n')
@@ -122,7 +118,7 @@ describe('reads give the current view', () => {
     ]);
     const csv = await call(
       'GET',
-      '/api/v1/export?conversation=wxid_dora&format=csv&columns=message_id,text,edited',
+      '/api/v1/export?conversation=dora&format=csv&columns=message_id,text,edited',
     );
     expect(csv.text.trim().split(/\r?\n/)).toEqual([
       'message_id,text,edited',
@@ -133,7 +129,7 @@ describe('reads give the current view', () => {
 
     const parquet = await service.app.inject({
       method: 'GET',
-      url: '/api/v1/export?conversation=wechat:wxid_dora&format=parquet&columns=message_id,text,edited',
+      url: '/api/v1/export?conversation=toy:dora&format=parquet&columns=message_id,text,edited',
       headers: { authorization: `Bearer ${admin}` },
     });
     expect(parquet.statusCode).toBe(200);
@@ -156,7 +152,7 @@ describe('reads give the current view', () => {
     expect(await readParquetRows(file)).toEqual([]);
 
     // Streams (the join path), text search on the current text, Parquet exports.
-    expect((await rowsOf({ conversation: 'wechat:wxid_dora' })).map((r) => r.message_id)).toEqual([
+    expect((await rowsOf({ conversation: 'toy:dora' })).map((r) => r.message_id)).toEqual([
       ids[0],
       ids[2],
       ids[3],
@@ -164,13 +160,13 @@ describe('reads give the current view', () => {
     expect((await rowsOf({ text: 'edited' })).map((r) => r.message_id)).toEqual([ids[0]]);
     expect(await rowsOf({ text: 'original 0' })).toEqual([]);
     const query = await service.context.lake.query();
-    expect(
-      await query.exportParquet({ platform: 'wechat' }, join(dir.path, `x${Math.random()}.parquet`)),
-    ).toBe(3);
+    expect(await query.exportParquet({ platform: 'toy' }, join(dir.path, `x${Math.random()}.parquet`))).toBe(
+      3,
+    );
 
     // Messages by id, prefixed or bare.
-    expect(await query.get([`wechat:${ids[1]}`])).toEqual([]);
-    const got = await query.get([`wechat:${ids[1]}`, ids[0]!], undefined, { includeDeleted: true });
+    expect(await query.get([`toy:${ids[1]}`])).toEqual([]);
+    const got = await query.get([`toy:${ids[1]}`, ids[0]!], undefined, { includeDeleted: true });
     expect(got.map((r) => [r.message_id, r.deleted, r.text])).toEqual([
       [ids[1], true, 'original 1'],
       [ids[0], false, 'edited zero'],
@@ -178,7 +174,7 @@ describe('reads give the current view', () => {
 
     // SQL: messages is the current view; messages_all and message_changes hold the rest.
     expect(
-      await sql("SELECT message_id, text, edited FROM messages WHERE sender_id = 'wxid_dora' ORDER BY 1"),
+      await sql("SELECT message_id, text, edited FROM messages WHERE sender_id = 'dora' ORDER BY 1"),
     ).toEqual([
       { message_id: ids[0], text: 'edited zero', edited: true },
       { message_id: ids[2], text: 'original 2', edited: false },
@@ -205,29 +201,27 @@ describe('reads give the current view', () => {
   it('a change makes a cached page window read again', async () => {
     const query = await service.context.lake.query();
     const page = (q = {}) =>
-      query.page({ platform: 'wechat', conversation: 'wxid_dora', order: 'desc', limit: 2, ...q });
+      query.page({ platform: 'toy', conversation: 'dora', order: 'desc', limit: 2, ...q });
     const first = await page();
     expect(first.rows.map((r) => r.message_id)).toEqual([ids[3], ids[2]]);
     const hits = query.counters.windowHits;
     expect((await page()).rows.map((r) => r.message_id)).toEqual([ids[3], ids[2]]);
     expect(query.counters.windowHits).toBe(hits + 1);
-    expect((await call('DELETE', `/api/v1/messages/wechat:${ids[3]}`)).status).toBe(204);
-    expect((await call('PATCH', `/api/v1/messages/wechat:${ids[2]}`, { text: 'edited two' })).status).toBe(
-      200,
-    );
+    expect((await call('DELETE', `/api/v1/messages/toy:${ids[3]}`)).status).toBe(204);
+    expect((await call('PATCH', `/api/v1/messages/toy:${ids[2]}`, { text: 'edited two' })).status).toBe(200);
     const after = await page();
     expect(after.rows.map((r) => [r.message_id, r.text])).toEqual([
       [ids[2], 'edited two'],
       [ids[0], 'edited zero'],
     ]);
     // Restored: back in every read.
-    expect((await call('POST', `/api/v1/messages/wechat:${ids[3]}/restore`)).status).toBe(200);
+    expect((await call('POST', `/api/v1/messages/toy:${ids[3]}/restore`)).status).toBe(200);
     expect((await page()).rows.map((r) => r.message_id)).toEqual([ids[3], ids[2]]);
   });
 
   it('a page over columns without the sort key still pages (they are read along, then left out)', async () => {
     const query = await service.context.lake.query();
-    const q = { platform: 'wechat', conversation: 'wxid_dora', columns: ['message_id', 'text'], limit: 1 };
+    const q = { platform: 'toy', conversation: 'dora', columns: ['message_id', 'text'], limit: 1 };
     const seen: QueryRow[] = [];
     let cursor: string | undefined;
     do {
@@ -240,9 +234,9 @@ describe('reads give the current view', () => {
   });
 
   it('a prefixed id naming another platform than the filter is refused', async () => {
-    const res = await call('GET', '/api/v1/query?platform=chatlake&conversation=wechat:wxid_dora');
+    const res = await call('GET', '/api/v1/query?platform=chatlake&conversation=toy:dora');
     expect(res.status).toBe(400);
-    expect(res.json().error.message).toMatch(/conversation "wechat:wxid_dora" is a wechat id/);
+    expect(res.json().error.message).toMatch(/conversation "toy:dora" is a toy id/);
   });
 
   it('a lost Parquet file: reads name it and the repair', async () => {
@@ -251,18 +245,18 @@ describe('reads give the current view', () => {
     expect(existsSync(path)).toBe(true);
     rmSync(path);
     const query = await service.context.lake.query();
-    const failure = await rowsOf({ conversation: 'wxid_dora' }).catch((e: unknown) => e);
+    const failure = await rowsOf({ conversation: 'dora' }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ChatlakeError);
     expect(failure).toMatchObject({
       code: 'integrity',
       message: expect.stringContaining(file!.path),
       hint: 'run chatlake validate --repair, then ingest the source again',
     });
-    await expect(query.page({ conversation: 'wxid_dora', limit: 2 })).rejects.toMatchObject({
+    await expect(query.page({ conversation: 'dora', limit: 2 })).rejects.toMatchObject({
       code: 'integrity',
     });
     await expect(query.get([ids[0]!])).rejects.toMatchObject({ code: 'integrity' });
-    const res = await call('GET', '/api/v1/query?conversation=wxid_dora');
+    const res = await call('GET', '/api/v1/query?conversation=dora');
     expect(res.json().error).toMatchObject({
       code: 'integrity',
       message: expect.stringContaining(file!.path),

@@ -5,8 +5,9 @@ import { openLake } from '../../src/app/open-lake.js';
 import type { DataFileRow } from '../../src/catalog/catalog.js';
 import { ingest } from '../../src/ingest/ingest-run.js';
 import { mergeFiles } from '../../src/jobs/compact-partitions.js';
+import { toyModule } from '../platforms/toy/toy-module.js';
+import { toyLine } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
-import { wechatEnvelope } from '../support/wechat-envelope.js';
 
 // `chatlake compact` in another process deletes the files it merged away at once. A read that listed them a
 // moment before then finds them gone: it lists the files again (the merged file holds the same rows) instead
@@ -18,14 +19,12 @@ describe('a read whose files were merged away meanwhile', () => {
   afterAll(() => dir.remove());
 
   it('lists the files again and returns every row; gives up with the reason after three stale lists', async () => {
-    const lake = await openLake({ dataDir: dir.path });
+    const lake = await openLake({ dataDir: dir.path }, { platforms: [toyModule] });
     try {
       for (const batch of [0, 1]) {
         const log = join(dir.path, `b${batch}.log`);
         const ids = Array.from({ length: 5 }, (_, i) => 3000 + batch * 10 + i);
-        const lines = ids.map((id) =>
-          JSON.stringify(wechatEnvelope({ msgId: String(id), time: T0 + id, content: `m${id}` })),
-        );
+        const lines = ids.map((id) => toyLine({ id: String(id), at: (T0 + id) * 1000, text: `m${id}` }));
         writeFileSync(log, `${lines.join('\n')}\n`);
         await ingest(lake, [log]);
       }
@@ -44,15 +43,13 @@ describe('a read whose files were merged away meanwhile', () => {
       const all = [...Array.from({ length: 5 }, (_, i) => [3000 + i, 3010 + i])].flat().sort().map(String);
 
       stale = 1;
-      expect(ids((await query.page({ conversation: 'wxid_carol', order: 'desc', limit: 20 })).rows)).toEqual(
-        all,
-      );
+      expect(ids((await query.page({ conversation: 'carol', order: 'desc', limit: 20 })).rows)).toEqual(all);
       stale = 1;
       expect(ids(await query.get(['3001', '3012']))).toEqual(['3001', '3012']);
       stale = 1;
       expect(await query.exportParquet({}, join(dir.path, 'out.parquet'))).toBe(10);
       stale = 3;
-      await expect(query.page({ conversation: 'wxid_carol', limit: 20 })).rejects.toThrow(/No files found/);
+      await expect(query.page({ conversation: 'carol', limit: 20 })).rejects.toThrow(/No files found/);
     } finally {
       await lake.close();
     }

@@ -101,7 +101,10 @@ export const SKIPPED: readonly { pattern: RegExp; reason: string; mayBeAbsent?: 
   },
   { pattern: /^npm test$/, reason: 'the whole suite, which contains this test' },
   { pattern: /^bash \.ci\/run$/, reason: 'CI: a fresh npm install, then the whole suite' },
-  { pattern: /^npx vitest run --project \w+$/, reason: 'a part of the whole suite, which contains this test' },
+  {
+    pattern: /^npx vitest run --project \w+$/,
+    reason: 'a part of the whole suite, which contains this test',
+  },
   {
     pattern: /^npm run bench:[\w-]+( -- .*)?$/,
     reason: 'benchmarks and their data generator: minutes of generated load',

@@ -18,4 +18,18 @@ export const wechatModule: PlatformModule = {
   sniff: (head) => head.includes('"notify_type"') || head.includes('webhook_request_received'),
   identity: 'message: msg_id (newmsgid); contact: its wxid; event: a key of notify type and data',
   receiver: wechatReceiver,
+  title: 'WeChat',
+  example: '~/wechat_webhook.log',
+  options: [
+    {
+      key: WECHAT_SELF_OPTION,
+      setting: 'wechatSelf',
+      flag: '--wechat-self',
+      placeholder: '<ids>',
+      env: 'CHATLAKE_WECHAT_SELF',
+      description:
+        "the WeChat account's own ids, comma-separated (env CHATLAKE_WECHAT_SELF; kept by the lake when a writer is given them): its messages are from-me and filed under the chat they went to",
+      label: 'WeChat account ids',
+    },
+  ],
 };
