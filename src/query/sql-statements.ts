@@ -2,7 +2,7 @@ import { StatementType } from '@duckdb/node-api';
 import { ChatlakeError } from '../core/errors.js';
 
 /** The statement types `chatlake sql` runs. */
-export const READ_ONLY = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
+export const READ_ONLY: ReadonlySet<StatementType> = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
 
 /** A statement that would change something (refused as such when DuckDB cannot prepare it). */
 export const WRITE_STATEMENT =

@@ -35,6 +35,7 @@ describe('chatlake on a PostgreSQL catalog (CHATLAKE_DATABASE_URL / --database-u
         '003-hot-age-index',
         '004-lake-settings',
         '005-quarantine-identity',
+        '006-source-cursors',
       ],
       applied: [
         '001-initial',
@@ -42,11 +43,12 @@ describe('chatlake on a PostgreSQL catalog (CHATLAKE_DATABASE_URL / --database-u
         '003-hot-age-index',
         '004-lake-settings',
         '005-quarantine-identity',
+        '006-source-cursors',
       ],
     });
     const again = await runCli(['migrate', '--database-url', database.url]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/postgres catalog already at the newest schema \(005-quarantine-identity\)/);
+    expect(again.stdout).toMatch(/postgres catalog already at the newest schema \(006-source-cursors\)/);
   });
 
   it('ingests a WeChat log with exact counts, and the catalog rows are in PostgreSQL', async () => {
