@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openService, type Service } from '../../src/app/open-service.js';
 import { resolveServiceConfig } from '../../src/config/service-config.js';
+import { toyModule } from '../platforms/toy/toy-module.js';
+import { type ToyMessage, toyLine } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
-import { wechatEnvelope } from '../support/wechat-envelope.js';
 
-const envelope = (msgId: string, content: string, from = 'wxid_alice', time = 1769126400) =>
-  wechatEnvelope({ msgId, content, from, time });
+/** A toy platform message (a webhook body) from alice in her direct chat. */
+const toy = (id: string, text: string | null, more: Partial<ToyMessage> = {}) =>
+  JSON.parse(toyLine({ id, text, room: 'alice', at: 1769126400000, ...more }));
 
 describe('service API', () => {
   const dir = tempDir();
@@ -54,6 +56,7 @@ describe('service API', () => {
         { logLevel: 'silent', webhookSecret: 'hook-secret-1', hotMaxAgeSeconds: 3600 },
         {},
       ),
+      { platforms: [toyModule] },
     );
     admin = service.firstAdminToken!;
     reader = (await service.context.tokens.create('r', 'read', 'test')).token;
@@ -87,12 +90,12 @@ describe('service API', () => {
   });
 
   it('webhook: needs the secret, stores a message once, answers re-deliveries ok, quarantines bad bodies', async () => {
-    const body = envelope('7000000000000000001', 'hello 你好');
-    expect((await call('POST', '/webhook/wechat', { body })).status).toBe(401);
-    const first = await call('POST', '/webhook/wechat/hook-secret-1', { body });
+    const body = toy('7000000000000000001', 'hello 你好');
+    expect((await call('POST', '/webhook/toy', { body })).status).toBe(401);
+    const first = await call('POST', '/webhook/toy/hook-secret-1', { body });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'ok', request_id: expect.any(String) });
-    const again = await call('POST', '/webhook/wechat', {
+    const again = await call('POST', '/webhook/toy', {
       body,
       headers: { 'x-webhook-secret': 'hook-secret-1' },
     });
@@ -100,46 +103,39 @@ describe('service API', () => {
     const before = (await service.context.lake.catalog.quarantineCounts()).open;
     const bad = await service.app.inject({
       method: 'POST',
-      url: '/webhook/wechat/hook-secret-1',
+      url: '/webhook/toy/hook-secret-1',
       headers: { 'content-type': 'application/json' },
-      payload: '{"guid": "x", "notify_type": 1010, "data": {',
+      payload: '{"toy": 1, "room": "alice", "id": {',
     });
     expect(bad.statusCode).toBe(200);
     expect(JSON.parse(bad.body).quarantined).toBe(true);
-    const form = await service.app.inject({
-      method: 'POST',
-      url: '/webhook/wechat/hook-secret-1',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `payload=${encodeURIComponent(JSON.stringify(envelope('7000000000000000002', 'form body')))}`,
+    const second = await call('POST', '/webhook/toy/hook-secret-1', {
+      body: toy('7000000000000000002', 'later'),
     });
-    expect(JSON.parse(form.body)).not.toHaveProperty('quarantined');
+    expect(second.body).not.toHaveProperty('quarantined');
     expect((await service.context.lake.catalog.quarantineCounts()).open).toBe(before + 1);
-    const page = await call('GET', '/api/v1/conversations/wechat:wxid_alice/messages', { token: reader });
+    const page = await call('GET', '/api/v1/conversations/toy:alice/messages', { token: reader });
     // Newest first; equal times by id, descending.
     expect(page.body.messages.map((m: { id: string }) => m.id)).toEqual([
-      'wechat:7000000000000000002',
-      'wechat:7000000000000000001',
+      'toy:7000000000000000002',
+      'toy:7000000000000000001',
     ]);
     expect(page.body.messages[1].text).toBe('hello 你好');
 
-    // A status sync (51) is stored but is not conversation content: pages leave it out, get finds it.
-    const status = envelope(
-      '7000000000000000003',
-      '<msg><op id="2"><username>wxid_alice</username></op></msg>',
-    );
-    status.data.msg_type = 51;
-    expect((await call('POST', '/webhook/wechat/hook-secret-1', { body: status })).status).toBe(200);
-    const after = await call('GET', '/api/v1/conversations/wechat:wxid_alice/messages', { token: reader });
+    // A status sync is stored but is not conversation content: pages leave it out, get finds it.
+    const status = toy('7000000000000000003', null, { kind: 'status' });
+    expect((await call('POST', '/webhook/toy/hook-secret-1', { body: status })).status).toBe(200);
+    const after = await call('GET', '/api/v1/conversations/toy:alice/messages', { token: reader });
     expect(after.body.messages.map((m: { id: string }) => m.id)).toEqual([
-      'wechat:7000000000000000002',
-      'wechat:7000000000000000001',
+      'toy:7000000000000000002',
+      'toy:7000000000000000001',
     ]);
-    const stored = await call('GET', '/api/v1/messages/wechat:7000000000000000003', { token: reader });
-    expect(stored.body).toMatchObject({ kind: 'status', conversationId: 'wechat:wxid_alice' });
+    const stored = await call('GET', '/api/v1/messages/toy:7000000000000000003', { token: reader });
+    expect(stored.body).toMatchObject({ kind: 'status', conversationId: 'toy:alice' });
     // The newest row is the status sync, yet a page of one holds a message, and the cursor goes on.
-    expect(await walk('/api/v1/conversations/wechat:wxid_alice/messages', 1)).toEqual([
-      ['wechat:7000000000000000002'],
-      ['wechat:7000000000000000001'],
+    expect(await walk('/api/v1/conversations/toy:alice/messages', 1)).toEqual([
+      ['toy:7000000000000000002'],
+      ['toy:7000000000000000001'],
     ]);
   });
 
@@ -260,8 +256,7 @@ describe('service API', () => {
     const stranger = await call('POST', url, { token: writer, body: { senderId: 'mallory', text: 'hi' } });
     expect(stranger.status).toBe(422);
     expect(
-      (await call('POST', '/api/v1/conversations/wechat:wxid_alice/messages', { token: writer, body }))
-        .status,
+      (await call('POST', '/api/v1/conversations/toy:alice/messages', { token: writer, body })).status,
     ).toBe(422);
     const texts = (await call('GET', `${url}?limit=50`, { token: reader })).body.messages.map(
       (m: { text: string }) => m.text,
@@ -393,7 +388,7 @@ describe('service API', () => {
   it('answers concurrent page reads, each on its own DuckDB connection', async () => {
     const urls = [
       '/api/v1/conversations/chatlake:team/messages?limit=2',
-      '/api/v1/conversations/wechat:wxid_alice/messages',
+      '/api/v1/conversations/toy:alice/messages',
     ];
     const replies = await Promise.all(
       Array.from({ length: 24 }, (_, i) => call('GET', urls[i % 2]!, { token: reader })),
@@ -441,7 +436,7 @@ describe('service API', () => {
       .filter((l) => l.includes('('));
     expect(routes.length).toBeGreaterThan(0);
     for (const r of [
-      'POST /webhook/wechat',
+      'POST /webhook/toy',
       'POST /api/v1/conversations',
       'GET /api/v1/conversations/{id}/messages',
       'PUT /api/v1/messages/{id}/ack',

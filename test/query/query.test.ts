@@ -1,13 +1,15 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWechatLog } from '../../bench/data/wechat-log.js';
 import { type Lake, openLake } from '../../src/app/open-lake.js';
 import { ingest } from '../../src/ingest/ingest-run.js';
 import type { MessageQuery, QueryRow } from '../../src/query/message-query.js';
 import type { QueryService } from '../../src/query/query-service.js';
 import { timeBound } from '../../src/query/time-bound.js';
+import { toyModule } from '../platforms/toy/toy-module.js';
 import { lakeRows } from '../support/lake-contents.js';
+import { toyLog } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
 
 describe('query service against a naive reference', () => {
@@ -17,13 +19,17 @@ describe('query service against a naive reference', () => {
   let all: Record<string, unknown>[];
   let revoked: Set<string>;
   beforeAll(async () => {
-    const log = join(dir.path, 'w.log');
-    const first = await generateWechatLog({ messages: 3000, days: 12, rooms: 6, senders: 40, seed: 11 }, log);
+    const log = join(dir.path, 'toy.log');
+    const first = toyLog({ messages: 3000, days: 12, rooms: 6, senders: 40, seed: 11 });
+    writeFileSync(log, `${first.lines.join('\n')}\n`);
     // A second log over the same days: partitions hold several files whose time ranges overlap.
-    const later = join(dir.path, 'w2.log');
+    const later = join(dir.path, 'toy2.log');
     const opts = { messages: 600, days: 12, rooms: 6, senders: 40, seed: 12, startIndex: first.nextIndex };
-    await generateWechatLog(opts, later);
-    lake = await openLake({ dataDir: join(dir.path, 'data'), tz: 'Asia/Shanghai', batchBytes: 256 * 1024 });
+    writeFileSync(later, `${toyLog(opts).lines.join('\n')}\n`);
+    lake = await openLake(
+      { dataDir: join(dir.path, 'data'), tz: 'Asia/Shanghai', batchBytes: 256 * 1024 },
+      { platforms: [toyModule] },
+    );
     await ingest(lake, [log]);
     await ingest(lake, [later]);
     service = await lake.query();
@@ -189,7 +195,7 @@ describe('query service against a naive reference', () => {
     const row = all[7]!;
     await lake.catalog.write((tx) =>
       tx.addRevocations([
-        { platform: 'wechat', messageId: row.message_id as string, revokeId: 'r-test', revokedAt: 1 },
+        { platform: 'toy', messageId: row.message_id as string, revokeId: 'r-test', revokedAt: 1 },
       ]),
     );
     const t = (row.sent_at as Date).getTime();

@@ -1,7 +1,8 @@
+import { Rng } from '../../bench/data/rng.js';
 import type { ChatEvent } from '../../src/core/chat-event.js';
 import type { Contact } from '../../src/core/contact.js';
 import type { LakeRecord } from '../../src/core/lake-record.js';
-import type { Message } from '../../src/core/message.js';
+import type { Message, MessageKind } from '../../src/core/message.js';
 import { API_PLATFORM } from '../../src/platforms/api/api-message.js';
 
 /**
@@ -72,18 +73,82 @@ export function event(e: Partial<ChatEvent> & { recordKey: string }): ChatEvent 
   };
 }
 
+/** A toy message line's fields: `room` defaults to "carol", `from` to the room, `text` to "message <id>". */
+export interface ToyMessage {
+  id: string;
+  /** Epoch ms. */
+  at: number;
+  text?: string | null;
+  room?: string;
+  from?: string;
+  kind?: MessageKind;
+  type?: string;
+  ref?: string;
+}
+
 /**
- * A line of the toy platform (test/platforms/toy: open the lake with `{ platforms: [toyModule] }`): a message
- * `id` in `room` (default "carol") from `from` (default the room) at `at` (epoch ms), for tests that ingest files.
+ * A line of the toy platform (test/platforms/toy: open the lake with `{ platforms: [toyModule] }`), for tests that
+ * ingest files or post webhooks.
  */
-export function toyLine(m: { id: string; at: number; text?: string; room?: string; from?: string }): string {
+export function toyLine(m: ToyMessage): string {
   const room = m.room ?? 'carol';
   return JSON.stringify({
     toy: 1,
     room,
     id: m.id,
     from: m.from ?? room,
-    text: m.text ?? `message ${m.id}`,
+    text: m.text === undefined ? `message ${m.id}` : m.text,
     at: m.at,
+    ...(m.kind ? { kind: m.kind } : {}),
+    ...(m.type ? { type: m.type } : {}),
+    ...(m.ref ? { ref: m.ref } : {}),
   });
+}
+
+const TOY_WORDS = ['hello', 'lunch?', 'ok', 'see you', '开会', '明天', '好的', 'Meeting', 'done', '收到'];
+
+/**
+ * A seeded toy log: `messages` messages with ids m<startIndex>… over `days` UTC days ending `endDate`, in `rooms`
+ * rooms from `senders` senders; mostly text (English and Chinese words, type "1"), some images without text
+ * (type "3"), status syncs (type "51") and revokes of an earlier message of the same room (type "10002").
+ */
+export function toyLog(o: {
+  messages: number;
+  days: number;
+  rooms: number;
+  senders: number;
+  seed: number;
+  startIndex?: number;
+  endDate?: string;
+}): { lines: string[]; nextIndex: number } {
+  const rng = new Rng(o.seed);
+  const start = o.startIndex ?? 0;
+  const end = Date.parse(`${o.endDate ?? '2026-01-31'}T00:00:00Z`) + 86_400_000;
+  const span = o.days * 86_400_000;
+  const byRoom = new Map<string, string[]>();
+  const lines: string[] = [];
+  for (let i = start; i < start + o.messages; i++) {
+    const room = `room${rng.int(o.rooms)}`;
+    const m: ToyMessage = {
+      id: `m${i}`,
+      at: end - span + rng.int(span),
+      room,
+      from: `user${rng.int(o.senders)}`,
+    };
+    const earlier = byRoom.get(room) ?? [];
+    const roll = rng.next();
+    if (roll < 0.04 && earlier.length > 0)
+      Object.assign(m, { kind: 'revoke', type: '10002', ref: rng.pick(earlier), text: 'revoked a message' });
+    else if (roll < 0.09) Object.assign(m, { kind: 'status', type: '51', text: null });
+    else if (roll < 0.17) Object.assign(m, { kind: 'image', type: '3', text: null });
+    else
+      Object.assign(m, {
+        type: '1',
+        text: Array.from({ length: 1 + rng.int(4) }, () => rng.pick(TOY_WORDS)).join(' '),
+      });
+    earlier.push(m.id);
+    byRoom.set(room, earlier);
+    lines.push(toyLine(m));
+  }
+  return { lines, nextIndex: start + o.messages };
 }

@@ -1,9 +1,12 @@
+import { MESSAGE_KINDS, type MessageKind } from '../../../src/core/message.js';
 import type { DecodeResult } from '../../../src/platforms/platform-adapter.js';
 import { jsonReceiver, type PlatformModule } from '../../../src/platforms/platform-module.js';
 
 /**
- * A toy platform for tests: one JSON object a line, {"toy":1,"room":…,"id":…,"from":…,"text":…,"at":<epoch ms>}.
- * The whole of what a platform needs: a decoder, a framing, a sniff rule, an identity rule and a receiver.
+ * A toy platform for tests: one JSON object a line, {"toy":1,"room":…,"id":…,"from":…,"text":…,"at":<epoch ms>},
+ * optionally with "kind" (a canonical kind, default "text"), "type" (the platform's type code) and "ref" (the id a
+ * revoke or quote refers to). The whole of what a platform needs: a decoder, a framing, a sniff rule, an identity
+ * rule and a receiver; tests of platform-neutral code build their data with it (test/support/toy-log.ts).
  */
 export const toyModule: PlatformModule = {
   name: 'toy',
@@ -14,8 +17,12 @@ export const toyModule: PlatformModule = {
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
         return { ok: false, reason: 'toy_not_object: a toy payload is a JSON object' };
       const p = payload as Record<string, unknown>;
-      const { room, id, from, text, at } = p;
+      const { room, id, from, text, at, kind = 'text', type = null, ref = null } = p;
       if (p.toy !== 1) return { ok: false, reason: 'toy_version: "toy" must be 1' };
+      if (!MESSAGE_KINDS.includes(kind as MessageKind))
+        return { ok: false, reason: `toy_kind: "kind" is one of ${MESSAGE_KINDS.join(', ')}` };
+      if ((type !== null && typeof type !== 'string') || (ref !== null && typeof ref !== 'string'))
+        return { ok: false, reason: 'toy_refs: "type" and "ref" are strings' };
       if (typeof room !== 'string' || typeof id !== 'string' || id.includes(':'))
         return { ok: false, reason: 'toy_ids: room and id are strings, id without ":"' };
       if (typeof at !== 'number' || !Number.isSafeInteger(at))
@@ -35,12 +42,12 @@ export const toyModule: PlatformModule = {
               recipientId: null,
               isGroup: false,
               fromMe: false,
-              kind: 'text',
-              typeCode: null,
+              kind: kind as MessageKind,
+              typeCode: type as string | null,
               subtypeCode: null,
               text: body,
               content: body,
-              refMessageId: null,
+              refMessageId: ref as string | null,
               meta: null,
               sentAt: at,
               receivedAt: ctx.receivedAt ?? ctx.fallbackTime,
