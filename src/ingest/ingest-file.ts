@@ -124,7 +124,10 @@ async function ingestWhole(
   );
 }
 
-/** Ingests a stream (stdin) to its end. There is no checkpoint to resume from; dedupe keeps re-runs exact. */
+/**
+ * Ingests a stream (stdin) to its end, framed as its platform's files are: by lines, or whole (an export piped
+ * in is one payload). There is no checkpoint to resume from; dedupe keeps re-runs exact.
+ */
 export async function ingestStream(
   run: SourceRun,
   name: string,
@@ -135,10 +138,25 @@ export async function ingestStream(
   if (run.sniff && !first.done) run.adapter = run.sniff(first.value.bytes.toString('utf8'));
   const source = await run.deps.catalog.source(`${name}:${run.taskId}`, 'stream', run.adapter.platform);
   run.counts.sources++;
-  await processChunks(run, name, withFirst(first, chunks), 'lines', 0, run.startedAt, 0, async () => ({
-    checkpoint: null,
-    lineage: { sourceId: source.id },
-  }));
+  const batchEnd = async () => ({ checkpoint: null, lineage: { sourceId: source.id } });
+  const module = run.module?.(run.adapter.platform);
+  if (module?.framing !== 'whole')
+    return processChunks(run, name, withFirst(first, chunks), 'lines', 0, run.startedAt, 0, batchEnd);
+  const parts: Buffer[] = [];
+  for await (const chunk of withFirst(first, chunks)) parts.push(chunk.bytes);
+  const whole = Buffer.concat(parts);
+  if (whole.length === 0) return;
+  const framing = { receiver: module.receiver ?? jsonReceiver, contentType: 'text/plain' };
+  await processChunks(
+    run,
+    name,
+    [{ bytes: whole, start: 0 }],
+    framing,
+    0,
+    run.startedAt,
+    whole.length,
+    batchEnd,
+  );
 }
 
 /** The chunks of a stream again, its first (already read) included. */

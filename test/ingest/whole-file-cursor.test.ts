@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Lake, openLake } from '../../src/app/open-lake.js';
 import { ingest } from '../../src/ingest/ingest-run.js';
@@ -99,6 +100,16 @@ describe('cursors by framing in ingest', () => {
       bytesRead: 0,
       duplicates: 0,
     });
+  });
+
+  it('reads a whole-framed export piped to stdin as one payload, as the file would be', async () => {
+    // Pretty-printed over many lines and handed over in pieces that cut lines: read by lines, every line would
+    // be quarantined.
+    const text = JSON.stringify(JSON.parse(exportOf('p', 'q')), null, 2);
+    const pieces = [text.slice(0, 7), text.slice(7, 50), text.slice(50)].map((t) => Buffer.from(t));
+    const piped = await ingest(lake, ['-'], { platform: 'toyexport', stdin: Readable.from(pieces) });
+    expect(piped).toMatchObject({ sources: 1, messages: 2, quarantined: 0 });
+    expect(await ids()).toEqual(['p', 'q']);
   });
 
   it('reads a log from the start when its stored cursor is garbled, without failing', async () => {
