@@ -16,6 +16,14 @@ export function filePlatformNames(): string[] {
   return new PlatformRegistry(PLATFORM_MODULES).fileNames();
 }
 
+/** The file endings `ingest` reads directories for, e.g. "*.jsonl, *.log" (help texts). */
+export function fileEndingsText(): string {
+  return new PlatformRegistry(PLATFORM_MODULES)
+    .fileEndings()
+    .map((e) => `*${e}`)
+    .join(', ');
+}
+
 /** Names of every platform messages are stored under (`query --platform`, `get --platform`, id prefixes). */
 export function platformNames(): string[] {
   return PLATFORM_MODULES.map((m) => m.name);

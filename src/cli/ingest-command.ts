@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { openLake } from '../app/open-lake.js';
-import { examplePlatform, filePlatformNames } from '../app/platforms.js';
+import { examplePlatform, fileEndingsText, filePlatformNames } from '../app/platforms.js';
 import type { IngestListener } from '../ingest/ingest-events.js';
 import { ingest } from '../ingest/ingest-run.js';
 import { numberIn, oneOf } from './flag-parsers.js';
@@ -11,7 +11,9 @@ import { formatBytes, printJson } from './print.js';
 export function ingestCommand(program: Command): void {
   program
     .command('ingest')
-    .description('Store messages from webhook logs: files, directories of *.jsonl/*.log, or - for stdin')
+    .description(
+      `Store messages from webhook logs and exports: files, directories (their ${fileEndingsText()} files), or - for stdin`,
+    )
     .argument('<inputs...>', 'files, directories, or - (stdin)')
     .option(
       '--platform <name>',

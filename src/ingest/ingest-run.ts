@@ -18,7 +18,7 @@ export interface IngestDeps {
   catalog: Catalog;
   config: Pick<ResolvedConfig, 'dataDir' | 'lakeDir' | 'batchBytes'>;
   localDay: LocalDay;
-  platforms: Pick<PlatformRegistry, 'module' | 'decoder' | 'sniff'>;
+  platforms: Pick<PlatformRegistry, 'module' | 'decoder' | 'sniff' | 'fileEndings'>;
   writer(): Promise<LakeWriter>;
 }
 
@@ -41,7 +41,7 @@ export interface IngestSummary extends Omit<IngestCounts, 'nulls' | 'records'> {
 }
 
 /**
- * The one door for files: each input (a file, a directory of *.jsonl / *.log files, or "-" for stdin)
+ * The one door for files: each input (a file, a directory of the files its platforms read, or "-" for stdin)
  * is read from its checkpoint, decoded, deduped and committed batch by batch. One run is one task.
  */
 export async function ingest(
@@ -53,7 +53,7 @@ export async function ingest(
   const { platforms } = lake;
   const fixed = opts.platform === undefined ? null : platforms.module(opts.platform, 'platform (--platform)');
   const adapter = platforms.decoder((fixed ?? platforms.sniff('')).name);
-  const sources = await expandInputs(inputs, opts.listener ?? {});
+  const sources = await expandInputs(inputs, platforms.fileEndings(fixed?.name), opts.listener ?? {});
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'ingest');
   const { catalog } = lake;
   let taskId = 0;
@@ -118,7 +118,12 @@ async function head(path: string): Promise<string> {
   }
 }
 
-async function expandInputs(inputs: readonly string[], listener: IngestListener): Promise<string[]> {
+/** The inputs as sources: a directory becomes its files with one of those endings, in name order. */
+async function expandInputs(
+  inputs: readonly string[],
+  endings: readonly string[],
+  listener: IngestListener,
+): Promise<string[]> {
   if (inputs.length === 0) {
     throw new ChatlakeError(
       'invalid_argument',
@@ -139,9 +144,12 @@ async function expandInputs(inputs: readonly string[], listener: IngestListener)
       out.push(path);
       continue;
     }
-    const names = (await readdir(path)).filter((n) => /\.(jsonl|log)$/.test(n)).sort();
-    if (names.length === 0)
-      listener.notice?.({ source: input, message: 'no *.jsonl or *.log file in it: nothing read' });
+    const names = (await readdir(path)).filter((n) => endings.some((e) => n.endsWith(e))).sort();
+    if (names.length === 0) {
+      const wanted = endings.map((e) => `*${e}`);
+      const list = wanted.length > 1 ? `${wanted.slice(0, -1).join(', ')} or ${wanted.at(-1)}` : wanted[0];
+      listener.notice?.({ source: input, message: `no ${list ?? 'readable'} file in it: nothing read` });
+    }
     for (const name of names) out.push(join(path, name));
   }
   return out;

@@ -30,6 +30,11 @@ export interface PlatformModule {
   readonly framing: Framing;
   /** The decoder for these options: payload → records | rejection, never throws. */
   decoder(options: PlatformOptions): PlatformAdapter;
+  /**
+   * The file name endings a directory given to `ingest` is read for (default by framing: `lines` ".jsonl" and
+   * ".log", `whole` ".json").
+   */
+  readonly fileEndings?: readonly string[];
   /** Whether the first bytes of a source look like this platform's (ingest without --platform). */
   sniff?(head: string): boolean;
   /**
@@ -80,6 +85,13 @@ export const jsonReceiver: HttpReceiver = {
     }
   },
   noPayload: 'body is not a JSON object',
+};
+
+/** The file endings a module's directories are read for, when it declares none. */
+export const DEFAULT_FILE_ENDINGS: Readonly<Record<Framing, readonly string[]>> = {
+  lines: ['.jsonl', '.log'],
+  whole: ['.json'],
+  batch: [],
 };
 
 /**

@@ -1,6 +1,6 @@
 import { ChatlakeError } from '../core/errors.js';
 import type { PlatformAdapter } from './platform-adapter.js';
-import type { PlatformModule, PlatformOptions } from './platform-module.js';
+import { DEFAULT_FILE_ENDINGS, type PlatformModule, type PlatformOptions } from './platform-module.js';
 
 /** The platforms a lake knows, with their options: the only list of them (built in app/platforms.ts). */
 export class PlatformRegistry {
@@ -32,16 +32,26 @@ export class PlatformRegistry {
     return decoder;
   }
 
-  /** Names of the modules read from files and streams (framed by lines). */
+  /** Names of the modules read from files and streams (framed by lines, or whole). */
   fileNames(): string[] {
-    return this.modules.filter((m) => m.framing === 'lines').map((m) => m.name);
+    return this.files().map((m) => m.name);
+  }
+
+  /** The file endings a directory input is read for: those of the platform named, or of every file platform. */
+  fileEndings(name?: string): string[] {
+    const modules = name === undefined ? this.files() : [this.module(name)];
+    return [...new Set(modules.flatMap((m) => m.fileEndings ?? DEFAULT_FILE_ENDINGS[m.framing]))];
   }
 
   /** The module a source's first bytes belong to: the first that recognises them, else the first file module. */
   sniff(head: string): PlatformModule {
-    const files = this.modules.filter((m) => m.framing === 'lines');
+    const files = this.files();
     const found = files.find((m) => m.sniff?.(head)) ?? files[0];
     if (!found) throw new ChatlakeError('invalid_argument', 'no platform reads files');
     return found;
+  }
+
+  private files(): PlatformModule[] {
+    return this.modules.filter((m) => m.framing !== 'batch');
   }
 }

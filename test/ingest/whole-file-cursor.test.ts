@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,7 @@ const toyExport: PlatformModule = {
       };
     },
   }),
+  sniff: (head) => head.startsWith('{"messages"'),
   identity: 'message: its id in the export',
   receiver: jsonReceiver,
 };
@@ -110,6 +111,24 @@ describe('cursors by framing in ingest', () => {
     const piped = await ingest(lake, ['-'], { platform: 'toyexport', stdin: Readable.from(pieces) });
     expect(piped).toMatchObject({ sources: 1, messages: 2, quarantined: 0 });
     expect(await ids()).toEqual(['p', 'q']);
+  });
+
+  it("reads a directory for every file platform's endings, or for the one named, each file by its own framing", async () => {
+    const inbox = join(dir.path, 'inbox');
+    mkdirSync(inbox);
+    writeFileSync(join(inbox, 'export.json'), exportOf('x', 'y'));
+    writeFileSync(join(inbox, 'today.log'), wechatLine('1000000000000000007'));
+    writeFileSync(join(inbox, 'notes.txt'), 'not read');
+    const named = await ingest(lake, [inbox], { platform: 'toyexport' });
+    expect(named).toMatchObject({ sources: 1, messages: 2, quarantined: 0 });
+    // Without --platform: the .json file is sniffed as the export, the .log as WeChat; the .txt is not read.
+    const sniffed = await ingest(lake, [inbox]);
+    expect(sniffed).toMatchObject({ sources: 2, messages: 1, duplicates: 0, quarantined: 0 });
+    expect(await ids()).toEqual(['1000000000000000007', 'x', 'y']);
+    const notices: string[] = [];
+    mkdirSync(join(dir.path, 'empty'));
+    await ingest(lake, [join(dir.path, 'empty')], { listener: { notice: (n) => notices.push(n.message) } });
+    expect(notices).toEqual(['no *.jsonl, *.log or *.json file in it: nothing read']);
   });
 
   it('reads a log from the start when its stored cursor is garbled, without failing', async () => {
