@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { Checkpoint } from '../catalog/catalog.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
 import {
+  bodyReader,
   FRAMING_CURSORS,
   type HttpReceiver,
   jsonReceiver,
@@ -54,7 +55,7 @@ export async function ingestFile(run: SourceRun, path: string): Promise<void> {
     const saved = (await catalog.checkpoint(source.id))?.cursor ?? null;
     run.counts.sources++;
     if (module?.framing === 'whole')
-      await ingestWhole(run, path, source.id, file, facts, saved, module.receiver ?? jsonReceiver);
+      await ingestWhole(run, path, source.id, file, facts, saved, bodyReader(module) ?? jsonReceiver);
     else await ingestLines(run, path, source.id, file, facts, saved);
   } finally {
     await file.close();
@@ -146,7 +147,7 @@ export async function ingestStream(
   for await (const chunk of withFirst(first, chunks)) parts.push(chunk.bytes);
   const whole = Buffer.concat(parts);
   if (whole.length === 0) return;
-  const framing = { receiver: module.receiver ?? jsonReceiver, contentType: 'text/plain' };
+  const framing = { receiver: bodyReader(module) ?? jsonReceiver, contentType: 'text/plain' };
   await processChunks(
     run,
     name,

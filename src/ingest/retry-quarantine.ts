@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/resolved-config.js';
 import type { LocalDay } from '../core/local-day.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
 import { acquireWriter } from '../lake/writer-guard.js';
+import { bodyReader } from '../platforms/platform-module.js';
 import type { PlatformRegistry } from '../platforms/platform-registry.js';
 import { commitBatch } from './commit-batch.js';
 import { decodePayloads, emptyDecoded } from './decode-payloads.js';
@@ -39,7 +40,7 @@ export async function retryQuarantine(
 ): Promise<RetryResult> {
   const name = platform ?? lake.platforms.fileNames()[0] ?? '';
   const decoder = lake.platforms.decoder(name);
-  const { receiver } = lake.platforms.module(name);
+  const receiver = bodyReader(lake.platforms.module(name));
   const lock = await acquireWriter(lake.catalog, lake.config.dataDir, 'quarantine retry');
   const result: RetryResult = {
     retried: 0,
@@ -64,7 +65,7 @@ export async function retryQuarantine(
       for (const entry of page) {
         result.retried++;
         const one = emptyDecoded();
-        // A request body (no line: the webhook's) is one payload again, as its receiver read it (a form's
+        // A request body or a whole file (no line) is one payload again, as its receiver read it (a form's
         // content type is not kept: a body that is not JSON is tried as a form); a log line is a line.
         const body = entry.line === null && receiver !== undefined;
         const bytes = body

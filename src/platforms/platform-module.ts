@@ -95,6 +95,14 @@ export const DEFAULT_FILE_ENDINGS: Readonly<Record<Framing, readonly string[]>> 
 };
 
 /**
+ * What reads a request body, or a whole-framed file or stream, of this module as one payload: its HTTP receiver,
+ * else (a whole-framed module without one) plain JSON. A line-framed module without a receiver reads no bodies.
+ */
+export function bodyReader(module: PlatformModule): HttpReceiver | undefined {
+  return module.receiver ?? (module.framing === 'whole' ? jsonReceiver : undefined);
+}
+
+/**
  * How a source is resumed follows from its framing: every module of a framing shares that framing's cursor kind
  * (source-cursor.ts). Its cursor is opaque outside the kind: the catalog stores it, ingest hands it back.
  */

@@ -4,8 +4,9 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Lake, openLake } from '../../src/app/open-lake.js';
 import { ingest } from '../../src/ingest/ingest-run.js';
+import { retryQuarantine } from '../../src/ingest/retry-quarantine.js';
 import type { DecodeResult } from '../../src/platforms/platform-adapter.js';
-import { jsonReceiver, type PlatformModule } from '../../src/platforms/platform-module.js';
+import type { PlatformModule } from '../../src/platforms/platform-module.js';
 import { lakeRows } from '../support/lake-contents.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -48,7 +49,7 @@ const toyExport: PlatformModule = {
   }),
   sniff: (head) => head.startsWith('{"messages"'),
   identity: 'message: its id in the export',
-  receiver: jsonReceiver,
+  // No HTTP receiver: an export arrives as a file; its bytes are read as plain JSON.
 };
 
 const exportOf = (...ids: string[]) =>
@@ -129,6 +130,17 @@ describe('cursors by framing in ingest', () => {
     mkdirSync(join(dir.path, 'empty'));
     await ingest(lake, [join(dir.path, 'empty')], { listener: { notice: (n) => notices.push(n.message) } });
     expect(notices).toEqual(['no *.jsonl, *.log or *.json file in it: nothing read']);
+  });
+
+  it('retries a quarantined export file as the one payload it was, not line by line', async () => {
+    const file = join(dir.path, 'broken.json');
+    writeFileSync(file, JSON.stringify({ messages: 'none' }, null, 2));
+    expect(await ingest(lake, [file], { platform: 'toyexport' })).toMatchObject({ quarantined: 1 });
+    const [entry] = await lake.catalog.quarantine({ status: 'open', afterId: 0, limit: 10 });
+    expect(entry).toMatchObject({ line: null, reason: 'toyexport: no messages' });
+    // Read by lines, its first line "{" would fail as not JSON instead.
+    const retried = await retryQuarantine(lake, 'all', 'toyexport');
+    expect(retried.stillFailing).toEqual([{ id: entry!.id, reason: 'toyexport: no messages' }]);
   });
 
   it('reads a log from the start when its stored cursor is garbled, without failing', async () => {
