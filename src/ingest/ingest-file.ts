@@ -6,7 +6,6 @@ import {
   bodyReader,
   FRAMING_CURSORS,
   type HttpReceiver,
-  jsonReceiver,
   type PlatformModule,
 } from '../platforms/platform-module.js';
 import type { FileFacts } from '../platforms/source-cursor.js';
@@ -55,7 +54,7 @@ export async function ingestFile(run: SourceRun, path: string): Promise<void> {
     const saved = (await catalog.checkpoint(source.id))?.cursor ?? null;
     run.counts.sources++;
     if (module?.framing === 'whole')
-      await ingestWhole(run, path, source.id, file, facts, saved, bodyReader(module) ?? jsonReceiver);
+      await ingestWhole(run, path, source.id, file, facts, saved, bodyReader(module));
     else await ingestLines(run, path, source.id, file, facts, saved);
   } finally {
     await file.close();
@@ -147,7 +146,7 @@ export async function ingestStream(
   for await (const chunk of withFirst(first, chunks)) parts.push(chunk.bytes);
   const whole = Buffer.concat(parts);
   if (whole.length === 0) return;
-  const framing = { receiver: bodyReader(module) ?? jsonReceiver, contentType: 'text/plain' };
+  const framing = { receiver: bodyReader(module), contentType: 'text/plain' };
   await processChunks(
     run,
     name,

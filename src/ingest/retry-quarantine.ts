@@ -65,9 +65,10 @@ export async function retryQuarantine(
       for (const entry of page) {
         result.retried++;
         const one = emptyDecoded();
-        // A request body or a whole file (no line) is one payload again, as its receiver read it (a form's
-        // content type is not kept: a body that is not JSON is tried as a form); a log line is a line.
-        const body = entry.line === null && receiver !== undefined;
+        // A payload without a line (a request body, a whole file, a batch item) is one payload again, as its
+        // module reads one (a form's content type is not kept: a body that is not JSON is tried as a form); a log
+        // line is a line.
+        const body = entry.line === null;
         const bytes = body
           ? Buffer.from(entry.raw)
           : Buffer.concat([Buffer.from(entry.raw), Buffer.from('\n')]);

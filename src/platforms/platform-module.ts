@@ -95,11 +95,11 @@ export const DEFAULT_FILE_ENDINGS: Readonly<Record<Framing, readonly string[]>> 
 };
 
 /**
- * What reads a request body, or a whole-framed file or stream, of this module as one payload: its HTTP receiver,
- * else (a whole-framed module without one) plain JSON. A line-framed module without a receiver reads no bodies.
+ * What reads one payload of this module from a request body, a whole-framed file or stream, or a quarantined
+ * payload that was one (a body, a whole file, a batch item): its HTTP receiver, else plain JSON.
  */
-export function bodyReader(module: PlatformModule): HttpReceiver | undefined {
-  return module.receiver ?? (module.framing === 'whole' ? jsonReceiver : undefined);
+export function bodyReader(module: PlatformModule): HttpReceiver {
+  return module.receiver ?? jsonReceiver;
 }
 
 /**
