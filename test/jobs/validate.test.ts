@@ -8,7 +8,7 @@ import { SchemaTracker } from '../../src/ingest/schema-tracker.js';
 import { validateLake } from '../../src/jobs/validate-lake.js';
 import { lakeStats } from '../../src/stats/lake-stats.js';
 import { toyModule } from '../platforms/toy/toy-module.js';
-import { messageRecord, toyLog } from '../support/records.js';
+import { messageRecord, writeToyLog } from '../support/records.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -18,8 +18,7 @@ describe('validate and duplicates', () => {
   beforeEach(async () => {
     dir = tempDir();
     const log = join(dir.path, 'toy.log');
-    const { lines } = toyLog({ messages: 800, days: 3, rooms: 5, senders: 20, seed: 5 });
-    writeFileSync(log, `${lines.join('\n')}\n`);
+    writeToyLog(log, { messages: 800, days: 3, rooms: 5, senders: 20, seed: 5 });
     lake = await openLake({ dataDir: join(dir.path, 'data') }, { platforms: [toyModule] });
     await ingest(lake, [log]);
   });

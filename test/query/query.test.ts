@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import type { QueryService } from '../../src/query/query-service.js';
 import { timeBound } from '../../src/query/time-bound.js';
 import { toyModule } from '../platforms/toy/toy-module.js';
 import { lakeRows } from '../support/lake-contents.js';
-import { toyLog } from '../support/records.js';
+import { writeToyLog } from '../support/records.js';
 import { tempDir } from '../support/temp-dir.js';
 
 describe('query service against a naive reference', () => {
@@ -20,12 +19,11 @@ describe('query service against a naive reference', () => {
   let revoked: Set<string>;
   beforeAll(async () => {
     const log = join(dir.path, 'toy.log');
-    const first = toyLog({ messages: 3000, days: 12, rooms: 6, senders: 40, seed: 11 });
-    writeFileSync(log, `${first.lines.join('\n')}\n`);
+    const first = writeToyLog(log, { messages: 3000, days: 12, rooms: 6, senders: 40, seed: 11 });
     // A second log over the same days: partitions hold several files whose time ranges overlap.
     const later = join(dir.path, 'toy2.log');
     const opts = { messages: 600, days: 12, rooms: 6, senders: 40, seed: 12, startIndex: first.nextIndex };
-    writeFileSync(later, `${toyLog(opts).lines.join('\n')}\n`);
+    writeToyLog(later, opts);
     lake = await openLake(
       { dataDir: join(dir.path, 'data'), tz: 'Asia/Shanghai', batchBytes: 256 * 1024 },
       { platforms: [toyModule] },
@@ -72,6 +70,10 @@ describe('query service against a naive reference', () => {
   };
 
   it('every filter combination returns exactly the reference rows, in order', async () => {
+    // The data has what the filters and marks are checked on: revoked messages, several kinds and type codes.
+    expect(revoked.size).toBeGreaterThan(50);
+    expect(new Set(all.map((r) => r.kind)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(all.map((r) => r.type_code)).size).toBeGreaterThanOrEqual(4);
     // Filters are drawn from one existing row (each present or not), so results are rarely empty.
     let nonEmpty = 0;
     await fc.assert(

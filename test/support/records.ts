@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Rng } from '../../bench/data/rng.js';
 import type { ChatEvent } from '../../src/core/chat-event.js';
 import type { Contact } from '../../src/core/contact.js';
@@ -108,19 +109,22 @@ export function toyLine(m: ToyMessage): string {
 const TOY_WORDS = ['hello', 'lunch?', 'ok', 'see you', '开会', '明天', '好的', 'Meeting', 'done', '收到'];
 
 /**
- * A seeded toy log: `messages` messages with ids m<startIndex>… over `days` UTC days ending `endDate`, in `rooms`
+ * Writes a seeded toy log to `path`: `messages` messages with ids m<startIndex>… over `days` UTC days ending `endDate`, in `rooms`
  * rooms from `senders` senders; mostly text (English and Chinese words, type "1"), some images without text
  * (type "3"), status syncs (type "51") and revokes of an earlier message of the same room (type "10002").
  */
-export function toyLog(o: {
-  messages: number;
-  days: number;
-  rooms: number;
-  senders: number;
-  seed: number;
-  startIndex?: number;
-  endDate?: string;
-}): { lines: string[]; nextIndex: number } {
+export function writeToyLog(
+  path: string,
+  o: {
+    messages: number;
+    days: number;
+    rooms: number;
+    senders: number;
+    seed: number;
+    startIndex?: number;
+    endDate?: string;
+  },
+): { nextIndex: number } {
   const rng = new Rng(o.seed);
   const start = o.startIndex ?? 0;
   const end = Date.parse(`${o.endDate ?? '2026-01-31'}T00:00:00Z`) + 86_400_000;
@@ -150,5 +154,6 @@ export function toyLog(o: {
     byRoom.set(room, earlier);
     lines.push(toyLine(m));
   }
-  return { lines, nextIndex: start + o.messages };
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return { nextIndex: start + o.messages };
 }

@@ -6,7 +6,7 @@ import { jsonReceiver, type PlatformModule } from '../../../src/platforms/platfo
  * A toy platform for tests: one JSON object a line, {"toy":1,"room":…,"id":…,"from":…,"text":…,"at":<epoch ms>},
  * optionally with "kind" (a canonical kind, default "text"), "type" (the platform's type code) and "ref" (the id a
  * revoke or quote refers to). The whole of what a platform needs: a decoder, a framing, a sniff rule, an identity
- * rule and a receiver; tests of platform-neutral code build their data with it (test/support/toy-log.ts).
+ * rule and a receiver; tests of platform-neutral code build their data with it (`toyLine`, `writeToyLog` in test/support/records.ts).
  */
 export const toyModule: PlatformModule = {
   name: 'toy',
